@@ -1,0 +1,14 @@
+"""qmimic_mm: Quantization Mimic (Wei et al., ECCV 2018) for OpenMMLab.
+
+Importing the package (directly or through a config's ``custom_imports``)
+first makes the pinned stack work on torch 2.13 (see :mod:`qmimic_mm.compat`)
+and then registers every model, dataset and metric of the project.
+"""
+from .compat import apply_all as _apply_compat
+
+_apply_compat()
+
+from . import datasets, evaluation, models  # noqa: E402,F401
+
+__version__ = '0.1.0'
+__all__ = ['__version__', 'datasets', 'evaluation', 'models']

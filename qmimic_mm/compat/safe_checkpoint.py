@@ -1,0 +1,120 @@
+"""Safe loading of mmengine checkpoints on torch >= 2.6.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, and mmengine 0.10.7
+calls ``torch.load`` without arguments, so its own checkpoints (which pickle
+the message hub's ``HistoryBuffer`` and numpy scalars) fail to load
+(upstream: open-mmlab/mmengine issue #1655, PR #1650). That breaks
+``--resume``, ``load_from`` and MMRazor's ``teacher_ckpt``.
+
+The fix keeps ``weights_only=True`` and allow-lists exactly the types mmengine
+writes. An mmengine message hub also pickles ``builtins.getattr`` (its
+statistics methods ``min``/``max``/``current``/``mean`` are looked up on the
+``HistoryBuffer`` class). Allowing plain ``getattr`` would let a checkpoint
+walk from any allowed object to ``__globals__`` and run code, so the
+unpickler is given a guarded replacement that answers only those names on
+that class. Any other global is refused with :class:`UnsafeCheckpointError`
+before anything from the file runs.
+"""
+import os.path as osp
+import pickle
+from typing import Any, Callable, List, Optional, Union
+
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError):
+    """A checkpoint holds a pickled object outside the allow-list."""
+
+
+def _history_buffer_getattr(obj: Any, name: str) -> Any:
+    """``getattr`` restricted to ``HistoryBuffer``'s statistics methods."""
+    if obj is HistoryBuffer and name in _STATISTICS:
+        return getattr(obj, name)
+    raise UnsafeCheckpointError(
+        f'refused getattr({obj!r}, {name!r}) while unpickling: only '
+        f'HistoryBuffer.{{{",".join(_STATISTICS)}}} may be looked up')
+
+
+def _numpy_globals() -> List[Any]:
+    """numpy arrays, scalars and dtypes as pickled by numpy 1.x and 2.x."""
+    allowed: List[Any] = [np.ndarray, np.dtype]
+    for module_name in ('numpy._core.multiarray', 'numpy.core.multiarray'):
+        try:
+            module = __import__(module_name, fromlist=['_reconstruct'])
+        except ImportError:  # pragma: no cover - depends on numpy version
+            continue
+        allowed += [module._reconstruct, module.scalar]
+    allowed += [
+        getattr(np.dtypes, name) for name in dir(np.dtypes)
+        if name.endswith('DType')
+    ]
+    # Concrete scalar types (np.float64, np.int64, ...) appear as dtype args.
+    allowed += sorted({np.dtype(c).type for c in np.typecodes['All']},
+                      key=str)
+    return allowed
+
+
+def allowed_globals() -> List[Union[Any, tuple]]:
+    """Everything mmengine writes into a checkpoint besides tensors."""
+    import codecs
+    return [
+        HistoryBuffer,
+        codecs.encode,  # numpy pickles raw bytes via _codecs.encode
+        (_history_buffer_getattr, 'builtins.getattr'),
+        *_numpy_globals(),
+    ]
+
+
+def safe_torch_load(filename: str,
+                    map_location: Optional[Union[str, Callable]] = None
+                    ) -> Any:
+    """``torch.load`` with ``weights_only=True`` and a readable refusal.
+
+    Args:
+        filename (str): Local checkpoint path.
+        map_location (str | callable, optional): As for ``torch.load``.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        UnsafeCheckpointError: The file pickles something outside the
+            allow-list (its code is never executed).
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint not found: {filename}')
+    try:
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        detail = str(err).strip().splitlines()
+        reason = next((line for line in detail if 'GLOBAL' in line
+                       or 'refused' in line or 'Unsupported' in line),
+                      detail[0] if detail else repr(err))
+        raise UnsafeCheckpointError(
+            f'refusing to load {filename}: it pickles an object outside the '
+            f'allow-list of what mmengine writes ({reason.strip()}). '
+            'Loading it could run arbitrary code. If you trust its origin, '
+            'extract its state_dict in a sandbox and save that instead.'
+        ) from None
+
+
+_installed = False
+
+
+def apply() -> None:
+    """Allow-list mmengine's types and route local loads through
+    :func:`safe_torch_load`; idempotent."""
+    global _installed
+    if _installed:
+        return
+    torch.serialization.add_safe_globals(allowed_globals())
+    # '' is mmengine's scheme for local paths (load_from, resume,
+    # load_checkpoint and MMRazor's teacher_ckpt all end up here).
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=safe_torch_load, force=True)
+    _installed = True

@@ -1,0 +1,524 @@
+"""A small synthetic face set written in the official WIDER FACE layout.
+
+Faces are the 100 LFW face crops that scikit-image ships offline
+(``skimage/data/lfw_subset.npy``; its last 100 crops are non-faces, pasted
+unlabelled as distractors), pasted at varied scales with blur, illumination changes and
+partial occlusion onto crops of scikit-image's bundled scenes and textures.
+The output mirrors the WIDER FACE release, so the same configs, dataset class
+and evaluation code run on it and on the real data::
+
+    out/WIDER_train/images/<event>/<image>.jpg
+    out/WIDER_val/images/<event>/<image>.jpg
+    out/wider_face_split/wider_face_{train,val}_bbx_gt.txt
+    out/wider_face_split/wider_face_{train,val}.mat
+    out/wider_face_split/wider_{easy,medium,hard}_val.mat
+"""
+import io
+import math
+import os
+import os.path as osp
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+import scipy.io
+from PIL import Image
+from tqdm import tqdm
+
+#: Event folders of the demo set (official naming ``<id>--<Name>``).
+DEMO_EVENTS: Tuple[str, ...] = ('0--Parade', '1--Handshaking',
+                                '2--Demonstration', '3--Riot')
+
+#: Bundled scikit-image images without human faces, used as backgrounds and
+#: occluders.
+BACKGROUND_FILES: Tuple[str, ...] = (
+    'brick.png', 'grass.png', 'gravel.png', 'coffee.png', 'text.png',
+    'page.png', 'rocket.jpg', 'moon.png', 'coins.png', 'hubble_deep_field.jpg',
+    'clock_motion.png', 'cell.png', 'motorcycle_left.png')
+
+#: Non-face crops (0-based within the non-face half) that show eyes, a nose
+#: or a mouth: pasted unlabelled they would be unannotated faces.
+FACE_LIKE_NON_FACES: Tuple[int, ...] = (13, 25, 26, 30, 80)
+
+#: Official attribute codes used by the generator.
+BLUR_CLEAR, BLUR_NORMAL, BLUR_HEAVY = 0, 1, 2
+OCC_NONE, OCC_PARTIAL, OCC_HEAVY = 0, 1, 2
+
+# Fixed .mat header text: scipy stamps the creation time into the 116-byte
+# header, which would make the files differ from run to run.
+_MAT_HEADER = (b'MATLAB 5.0 MAT-file, Platform: GLNXA64, '
+               b'Created by: qmimic_mm demo_faces')
+_MAT_HEADER_LEN = 116
+
+
+@dataclass
+class DemoFacesConfig:
+    """Knobs of the demo set generator.
+
+    Attributes:
+        num_train: Number of training images.
+        num_val: Number of validation images.
+        seed: Seed; the same seed gives byte-identical annotation files and
+            identical images.
+        img_size: ``(min, max)`` of each image's longer side, pixels.
+        face_size: ``(min, max)`` face width, pixels (log-uniform).
+        max_faces: Most faces per image.
+        max_distractors: Most non-face crops pasted per image.
+        zero_face_every: Every ``zero_face_every``-th image (index
+            ``k * zero_face_every - 1``) has no face, as a few WIDER images do.
+        invalid_occlusion: Faces occluded by at least this fraction are
+            marked ``invalid = 1``.
+        train_face_fraction: Leading fraction of the 100 LFW faces (and of the
+            non-faces) used for train; the rest is for val, so val face crops
+            are never seen in training.
+        easy_min_size: Valid faces with ``min(w, h) >=`` this are kept in the
+            easy setting.
+        medium_min_size: Valid faces with ``min(w, h) >=`` this are kept in
+            the medium setting (hard keeps every valid face).
+        jpeg_quality: JPEG quality of the written images.
+    """
+
+    num_train: int = 200
+    num_val: int = 60
+    seed: int = 0
+    img_size: Tuple[int, int] = (160, 256)
+    face_size: Tuple[int, int] = (10, 80)
+    max_faces: int = 6
+    max_distractors: int = 3
+    zero_face_every: int = 20
+    invalid_occlusion: float = 0.6
+    train_face_fraction: float = 0.7
+    easy_min_size: int = 40
+    medium_min_size: int = 20
+    jpeg_quality: int = 90
+
+
+@dataclass
+class DemoImage:
+    """One generated image and its official-format annotation.
+
+    Attributes:
+        event: Event folder, e.g. ``'0--Parade'``.
+        name: Image name without extension.
+        image: Gray ``uint8`` array ``(H, W)``.
+        boxes: ``(N, 10)`` int array of rows ``x y w h blur expression
+            illumination invalid occlusion pose``; ``N == 0`` for zero-face
+            images.
+    """
+
+    event: str
+    name: str
+    image: np.ndarray
+    boxes: np.ndarray
+
+
+def skimage_data_dir() -> str:
+    """Return the folder of the data files in the scikit-image wheel."""
+    import skimage
+    return osp.join(osp.dirname(skimage.__file__), 'data')
+
+
+def load_lfw_subset() -> Tuple[np.ndarray, np.ndarray]:
+    """Load the bundled LFW subset as ``uint8``.
+
+    Returns:
+        ``(faces, non_faces)``: ``(100, 25, 25)`` uint8 faces and the non-face
+        crops without :data:`FACE_LIKE_NON_FACES`.
+    """
+    crops = np.load(osp.join(skimage_data_dir(), 'lfw_subset.npy'))
+    crops = np.round(crops * 255).astype(np.uint8)
+    non_faces = np.delete(crops[100:], FACE_LIKE_NON_FACES, axis=0)
+    return crops[:100], non_faces
+
+
+def load_backgrounds() -> List[np.ndarray]:
+    """Load :data:`BACKGROUND_FILES` as gray ``uint8`` arrays."""
+    images = []
+    for name in BACKGROUND_FILES:
+        # PIL rather than cv2: libpng in cv2 warns about the ICC profiles
+        # of some bundled PNGs.
+        with Image.open(osp.join(skimage_data_dir(), name)) as img:
+            images.append(np.asarray(img.convert('L'), dtype=np.uint8))
+    return images
+
+
+def _overlaps(box: Tuple[int, int, int, int],
+              others: Sequence[Tuple[int, int, int, int]],
+              margin: int = 2) -> bool:
+    """Whether ``box`` (x, y, w, h) touches any of ``others`` (with margin)."""
+    x, y, w, h = box
+    for ox, oy, ow, oh in others:
+        if (x < ox + ow + margin and ox < x + w + margin
+                and y < oy + oh + margin and oy < y + h + margin):
+            return True
+    return False
+
+
+def _place(rng: np.random.Generator, w: int, h: int, img_w: int, img_h: int,
+           taken: Sequence[Tuple[int, int, int, int]],
+           tries: int = 30) -> Optional[Tuple[int, int, int, int]]:
+    """Random free position for a ``w x h`` patch, or None if none found."""
+    if w > img_w or h > img_h:
+        return None
+    for _ in range(tries):
+        x = int(rng.integers(0, img_w - w + 1))
+        y = int(rng.integers(0, img_h - h + 1))
+        if not _overlaps((x, y, w, h), taken):
+            return x, y, w, h
+    return None
+
+
+def _random_crop(rng: np.random.Generator, src: np.ndarray, w: int,
+                 h: int) -> np.ndarray:
+    """Crop a random region of ``src`` with the aspect of ``w x h`` and
+    resize it to ``w x h``."""
+    src_h, src_w = src.shape
+    fit = min(src_w / w, src_h / h)
+    scale = fit * rng.uniform(0.3, 1.0)
+    cw = max(1, min(src_w, int(round(w * scale))))
+    ch = max(1, min(src_h, int(round(h * scale))))
+    x = int(rng.integers(0, src_w - cw + 1))
+    y = int(rng.integers(0, src_h - ch + 1))
+    crop = src[y:y + ch, x:x + cw]
+    interp = cv2.INTER_AREA if cw > w else cv2.INTER_LINEAR
+    return cv2.resize(crop, (w, h), interpolation=interp)
+
+
+def _blur(patch: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur with an explicit kernel so the result is reproducible."""
+    if sigma <= 0:
+        return patch
+    k = 2 * int(math.ceil(3 * sigma)) + 1
+    return cv2.GaussianBlur(patch, (k, k), sigmaX=sigma, sigmaY=sigma,
+                            borderType=cv2.BORDER_REFLECT)
+
+
+def render_image(rng: np.random.Generator, faces: np.ndarray,
+                 non_faces: np.ndarray, backgrounds: Sequence[np.ndarray],
+                 cfg: DemoFacesConfig,
+                 zero_faces: bool) -> Tuple[np.ndarray, np.ndarray]:
+    """Compose one gray image with faces, distractors and occluders.
+
+    Args:
+        rng: Random generator owned by this image.
+        faces: ``(K, 25, 25)`` uint8 face crops to draw from.
+        non_faces: ``(M, 25, 25)`` uint8 non-face crops (distractors).
+        backgrounds: Gray source images for backgrounds and occluders.
+        cfg: Generator settings.
+        zero_faces: Produce an image without any face.
+
+    Returns:
+        ``(image, boxes)``: uint8 ``(H, W)`` image and ``(N, 10)`` int32 rows
+        in the official ``x y w h blur expression illumination invalid
+        occlusion pose`` order.
+    """
+    long_side = int(rng.integers(cfg.img_size[0], cfg.img_size[1] + 1))
+    aspect = float(rng.choice([0.75, 1.0, 4 / 3]))  # height / width
+    if aspect <= 1:
+        img_w, img_h = long_side, int(round(long_side * aspect))
+    else:
+        img_h, img_w = long_side, int(round(long_side / aspect))
+
+    bg = backgrounds[int(rng.integers(len(backgrounds)))]
+    img = _random_crop(rng, bg, img_w, img_h).astype(np.float32)
+    img = img * rng.uniform(0.5, 1.0) + rng.uniform(0, 60)
+
+    taken: List[Tuple[int, int, int, int]] = []
+    rows: List[List[int]] = []
+    num_faces = 0 if zero_faces else int(rng.integers(1, cfg.max_faces + 1))
+    max_face = min(cfg.face_size[1], int(0.6 * min(img_w, img_h)))
+    for _ in range(num_faces):
+        fw = int(round(math.exp(
+            rng.uniform(math.log(cfg.face_size[0]), math.log(max_face)))))
+        # WIDER boxes are a little taller than wide.
+        fh = int(round(fw * rng.uniform(1.0, 1.2)))
+        spot = _place(rng, fw, fh, img_w, img_h, taken)
+        if spot is None:
+            continue
+        x, y, _, _ = spot
+        taken.append(spot)
+        crop = faces[int(rng.integers(len(faces)))]
+        if rng.random() < 0.5:
+            crop = crop[:, ::-1]
+        patch = cv2.resize(np.ascontiguousarray(crop), (fw, fh),
+                           interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        # Normal contrast jitter, or an extreme one recorded as illumination.
+        illumination = int(rng.random() < 0.1)
+        if illumination:
+            if rng.random() < 0.5:
+                patch = patch * rng.uniform(0.15, 0.35)
+            else:
+                patch = 255 - (255 - patch) * rng.uniform(0.15, 0.35)
+        else:
+            patch = patch * rng.uniform(0.8, 1.1) + rng.uniform(-15, 15)
+        blur = int(rng.choice(3, p=[0.5, 0.3, 0.2]))
+        # Sigma scales with face size so "heavy" means heavy at any scale.
+        sigma = (0.0, 0.3 + 0.015 * fw, 0.6 + 0.04 * fw)[blur]
+        patch = _blur(patch, sigma)
+        img[y:y + fh, x:x + fw] = patch
+
+        occlusion, invalid = OCC_NONE, 0
+        level = int(rng.choice(3, p=[0.7, 0.2, 0.1]))
+        if level != OCC_NONE:
+            frac = (rng.uniform(0.1, 0.3) if level == OCC_PARTIAL else
+                    rng.uniform(0.35, 0.75))
+            side = int(rng.integers(4))  # top, bottom, left, right band
+            if side < 2:
+                bh, bw = max(1, int(round(frac * fh))), fw
+            else:
+                bh, bw = fh, max(1, int(round(frac * fw)))
+            by = y + (fh - bh if side == 1 else 0)
+            bx = x + (fw - bw if side == 3 else 0)
+            occluder = backgrounds[int(rng.integers(len(backgrounds)))]
+            img[by:by + bh, bx:bx + bw] = _random_crop(rng, occluder, bw, bh)
+            covered = (bh * bw) / float(fh * fw)
+            occlusion = OCC_PARTIAL if covered <= 0.3 else OCC_HEAVY
+            # WIDER marks faces too occluded to recognise as invalid.
+            invalid = int(covered >= cfg.invalid_occlusion)
+        rows.append([x, y, fw, fh, blur, 0, illumination, invalid, occlusion,
+                     0])
+
+    for _ in range(int(rng.integers(0, cfg.max_distractors + 1))):
+        size = int(rng.integers(12, 61))
+        spot = _place(rng, size, size, img_w, img_h, taken)
+        if spot is None:
+            continue
+        x, y, _, _ = spot
+        taken.append(spot)
+        crop = non_faces[int(rng.integers(len(non_faces)))]
+        patch = cv2.resize(crop, (size, size),
+                           interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        img[y:y + size, x:x + size] = _blur(patch, rng.uniform(0, 1.5))
+
+    img += rng.normal(0, 2.0, size=img.shape)
+    image = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    boxes = np.asarray(rows, dtype=np.int32).reshape(-1, 10)
+    return image, boxes
+
+
+def generate_split(split: str, cfg: DemoFacesConfig, faces: np.ndarray,
+                   non_faces: np.ndarray, backgrounds: Sequence[np.ndarray],
+                   progress: bool = True) -> List[DemoImage]:
+    """Generate every image of one split, ordered by event then index.
+
+    Each image draws from its own generator seeded by ``(seed, split,
+    index)``, so an image does not depend on how many came before it.
+
+    Args:
+        split: ``'train'`` or ``'val'``.
+        cfg: Generator settings.
+        faces: Face crops reserved for this split.
+        non_faces: Non-face crops reserved for this split.
+        backgrounds: Gray background images.
+        progress: Show a tqdm progress bar.
+
+    Returns:
+        The generated images with their annotations.
+    """
+    num = cfg.num_train if split == 'train' else cfg.num_val
+    split_id = {'train': 0, 'val': 1}[split]
+    out = []
+    for idx in tqdm(range(num), desc=f'demo faces {split}',
+                    disable=not progress):
+        # Contiguous blocks of indices per event, like the official folders.
+        event_idx = idx * len(DEMO_EVENTS) // max(num, 1)
+        event = DEMO_EVENTS[event_idx]
+        event_id, event_name = event.split('--', 1)
+        rng = np.random.default_rng([cfg.seed, split_id, idx])
+        zero = (idx % cfg.zero_face_every) == cfg.zero_face_every - 1
+        image, boxes = render_image(rng, faces, non_faces, backgrounds, cfg,
+                                    zero)
+        name = f'{event_id}_{event_name}_demo_{event_id}_{idx}'
+        out.append(DemoImage(event, name, image, boxes))
+    return out
+
+
+def format_wider_bbx_gt(images: Sequence[DemoImage]) -> str:
+    """Format annotations as an official ``wider_face_*_bbx_gt.txt``.
+
+    Box rows end with a space, as in the official files; a zero-face image
+    gets count 0 and one placeholder row of ten zeros.
+
+    Args:
+        images: Images in file order.
+
+    Returns:
+        The file content.
+    """
+    lines = []
+    for item in images:
+        lines.append(f'{item.event}/{item.name}.jpg')
+        lines.append(str(len(item.boxes)))
+        rows = item.boxes if len(item.boxes) else np.zeros((1, 10), int)
+        for row in rows:
+            lines.append(' '.join(str(int(v)) for v in row) + ' ')
+    return ''.join(line + '\n' for line in lines)
+
+
+def keep_indices(boxes: np.ndarray, min_size: int) -> np.ndarray:
+    """1-based indices of valid faces with ``min(w, h) >= min_size``.
+
+    Valid means ``invalid == 0`` and a non-degenerate box, so no invalid
+    face is ever kept and larger ``min_size`` gives a subset.
+
+    Args:
+        boxes: ``(N, 10)`` official rows.
+        min_size: Smallest kept face side, pixels.
+
+    Returns:
+        Sorted 1-based indices, int64.
+    """
+    if len(boxes) == 0:
+        return np.zeros((0, ), np.int64)
+    w, h, invalid = boxes[:, 2], boxes[:, 3], boxes[:, 7]
+    ok = (invalid == 0) & (w > 0) & (h > 0) & (np.minimum(w, h) >= min_size)
+    return np.flatnonzero(ok) + 1
+
+
+def _cell(items: Sequence) -> np.ndarray:
+    """An ``(n, 1)`` object array, which scipy writes as a MATLAB cell.
+
+    Built element by element so numpy never merges equal-shaped arrays into
+    one block.
+    """
+    cell = np.empty((len(items), 1), dtype=object)
+    for i, item in enumerate(items):
+        cell[i, 0] = item
+    return cell
+
+
+def build_wider_mat(images: Sequence[DemoImage],
+                    min_size: Optional[int] = None) -> Dict[str, np.ndarray]:
+    """Build the variables of an official WIDER FACE ground-truth .mat.
+
+    Mirrors ``wider_face_val.mat`` from the WIDER FACE eval tools: cells
+    ``event_list`` (event names), ``file_list`` (names without ``.jpg``),
+    ``face_bbx_list`` (int32 ``N x 4`` ``[x y w h]``) and the six
+    ``*_label_list`` cells (uint8 ``N x 1``), all nested per event then per
+    image; events sorted by name. Zero-face images carry one all-zero row.
+    With ``min_size`` it also builds ``gt_list`` as in
+    ``wider_{easy,medium,hard}_val.mat``: per image a column of 1-based kept
+    indices, uint8 (uint16 when an index exceeds 255), ``0 x 0`` for
+    zero-face images and ``0 x 1`` when nothing is kept.
+
+    Args:
+        images: Annotated images of one split.
+        min_size: Keep-list face size (see :func:`keep_indices`); None for
+            no ``gt_list``.
+
+    Returns:
+        Variable name to value, ready for :func:`scipy.io.savemat`.
+    """
+    events = sorted({item.event for item in images})
+    label_names = ('blur', 'expression', 'illumination', 'invalid',
+                   'occlusion', 'pose')
+    per_event: Dict[str, List[list]] = {
+        key: []
+        for key in ('file_list', 'face_bbx_list', 'gt_list') +
+        tuple(f'{n}_label_list' for n in label_names)
+    }
+    for event in events:
+        members = [item for item in images if item.event == event]
+        per_image: Dict[str, list] = {key: [] for key in per_event}
+        for item in members:
+            rows = item.boxes if len(item.boxes) else np.zeros((1, 10), int)
+            per_image['file_list'].append(item.name)
+            per_image['face_bbx_list'].append(
+                np.ascontiguousarray(rows[:, :4], dtype=np.int32))
+            for k, label in enumerate(label_names):
+                per_image[f'{label}_label_list'].append(
+                    np.ascontiguousarray(rows[:, 4 + k:5 + k], np.uint8))
+            if min_size is not None:
+                if len(item.boxes) == 0:
+                    keep = np.zeros((0, 0), np.uint8)
+                else:
+                    idx = keep_indices(item.boxes, min_size)
+                    dtype = np.uint8 if idx.size == 0 or idx.max() <= 255 \
+                        else np.uint16
+                    keep = idx.astype(dtype).reshape(-1, 1)
+                per_image['gt_list'].append(keep)
+        for key, value in per_image.items():
+            per_event[key].append(_cell(value))
+    out = {'event_list': _cell(events)}
+    for key, value in per_event.items():
+        if key == 'gt_list' and min_size is None:
+            continue
+        out[key] = _cell(value)
+    return dict(sorted(out.items()))
+
+
+def save_mat(path: str, variables: Dict[str, np.ndarray]) -> None:
+    """Write a compressed MATLAB 5 file with a fixed header.
+
+    Args:
+        path: Output file.
+        variables: Variables as built by :func:`build_wider_mat`.
+    """
+    buf = io.BytesIO()
+    scipy.io.savemat(buf, variables, do_compression=True)
+    data = bytearray(buf.getvalue())
+    data[:_MAT_HEADER_LEN] = _MAT_HEADER.ljust(_MAT_HEADER_LEN)
+    with open(path, 'wb') as f:
+        f.write(bytes(data))
+
+
+def make_demo_faces(out_dir: str,
+                    cfg: Optional[DemoFacesConfig] = None,
+                    progress: bool = True) -> Dict[str, int]:
+    """Write the demo face set in the official WIDER FACE layout.
+
+    Args:
+        out_dir: Output root (``data_root`` of the dataset configs).
+        cfg: Generator settings; defaults to :class:`DemoFacesConfig()`.
+        progress: Show tqdm progress bars.
+
+    Returns:
+        Counts: ``train_images``, ``val_images``, ``train_faces``,
+        ``val_faces``, ``val_invalid``, ``val_easy``, ``val_medium``,
+        ``val_hard``.
+    """
+    cfg = cfg or DemoFacesConfig()
+    faces, non_faces = load_lfw_subset()
+    backgrounds = load_backgrounds()
+    cut = int(round(cfg.train_face_fraction * len(faces)))
+    cut_nf = int(round(cfg.train_face_fraction * len(non_faces)))
+    pools = {
+        'train': (faces[:cut], non_faces[:cut_nf]),
+        'val': (faces[cut:], non_faces[cut_nf:]),
+    }
+    split_dir = osp.join(out_dir, 'wider_face_split')
+    os.makedirs(split_dir, exist_ok=True)
+    stats: Dict[str, int] = {}
+    for split in ('train', 'val'):
+        images = generate_split(split, cfg, *pools[split], backgrounds,
+                                progress=progress)
+        for item in images:
+            folder = osp.join(out_dir, f'WIDER_{split}', 'images', item.event)
+            os.makedirs(folder, exist_ok=True)
+            ok, data = cv2.imencode(
+                '.jpg', item.image,
+                [int(cv2.IMWRITE_JPEG_QUALITY), cfg.jpeg_quality])
+            if not ok:
+                raise RuntimeError(f'JPEG encoding failed for {item.name}')
+            with open(osp.join(folder, f'{item.name}.jpg'), 'wb') as f:
+                f.write(data.tobytes())
+        with open(osp.join(split_dir, f'wider_face_{split}_bbx_gt.txt'),
+                  'w', newline='\n') as f:
+            f.write(format_wider_bbx_gt(images))
+        save_mat(osp.join(split_dir, f'wider_face_{split}.mat'),
+                 build_wider_mat(images))
+        stats[f'{split}_images'] = len(images)
+        stats[f'{split}_faces'] = int(sum(len(i.boxes) for i in images))
+        if split == 'val':
+            all_rows = [i.boxes for i in images]
+            stats['val_invalid'] = int(
+                sum(int((b[:, 7] == 1).sum()) for b in all_rows))
+            for setting, min_size in (('easy', cfg.easy_min_size),
+                                      ('medium', cfg.medium_min_size),
+                                      ('hard', 0)):
+                save_mat(osp.join(split_dir, f'wider_{setting}_val.mat'),
+                         build_wider_mat(images, min_size))
+                stats[f'val_{setting}'] = int(
+                    sum(len(keep_indices(b, min_size)) for b in all_rows))
+    return stats

@@ -1,0 +1,3 @@
+from .quantization_mimic_distill import QuantizationMimicDistill
+
+__all__ = ['QuantizationMimicDistill']

@@ -1,0 +1,3 @@
+from .vgg import WidthScaledVGG
+
+__all__ = ['WidthScaledVGG']

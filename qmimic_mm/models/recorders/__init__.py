@@ -1,0 +1,3 @@
+from .training_rois_recorder import TrainingRoIsRecorder
+
+__all__ = ['TrainingRoIsRecorder']

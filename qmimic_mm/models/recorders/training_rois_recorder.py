@@ -1,0 +1,105 @@
+"""Recorder of the RoIs a student's RoI head trains on (for Eq. 5/6)."""
+import functools
+from typing import Any, List, Optional
+
+import torch
+from mmdet.structures.bbox import bbox2roi
+from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
+from mmrazor.registry import TASK_UTILS
+from torch import nn
+
+ROI_SOURCES = ('sampled', 'proposals')
+
+
+@TASK_UTILS.register_module()
+class TrainingRoIsRecorder(BaseRecorder):
+    """Record the region proposals ``i`` of the mimic loss (Eq. 5/6).
+
+    MMRazor passes no data samples to the distiller, so the RoIs reach
+    ``QuantMimicLoss`` through this recorder, attached to the student's RoI
+    head (an mmdet ``StandardRoIHead`` or subclass). Each record is an
+    (N, 5) tensor ``[batch_idx, x1, y1, x2, y2]`` (cloned and detached: the
+    head edits its inputs in place).
+
+    Args:
+        source (str): Module path of the RoI head. Defaults to 'roi_head'.
+        roi_source (str): ``'sampled'``: the RoIs of the head's training
+            forward (the 128 sampled RoIs per image of Faster R-CNN; after
+            OHEM, the kept hard RoIs). ``'proposals'``: every RPN proposal
+            handed to the head (the 2000 RoIs of the paper's R-FCN setting,
+            which OHEM scores). Defaults to 'sampled'.
+
+    Example:
+        >>> student_recorders = dict(
+        ...     rois=dict(type='TrainingRoIs', roi_source='proposals'))
+    """
+
+    def __init__(self, source: str = 'roi_head',
+                 roi_source: str = 'sampled') -> None:
+        super().__init__(source)
+        if roi_source not in ROI_SOURCES:
+            raise ValueError(
+                f'TrainingRoIsRecorder: roi_source must be one of {ROI_SOURCES}, got '
+                f'{roi_source!r}.')
+        self.roi_source = roi_source
+        self._recording = False
+
+    def prepare_from_model(self, model: Optional[nn.Module] = None) -> None:
+        """Wrap the RoI head's method on this instance only."""
+        assert model is not None, 'model can not be None.'
+        try:
+            head = model.get_submodule(self.source)
+        except AttributeError:
+            raise ValueError(
+                f'TrainingRoIsRecorder: the student has no module {self.source!r}; '
+                'set `source` to its RoI head (e.g. "roi_head").') from None
+        if self.roi_source == 'proposals':
+            head.loss = self._wrap_loss(head.loss)
+        else:
+            head._bbox_forward = self._wrap_bbox_forward(head._bbox_forward)
+
+    def _wrap_loss(self, loss: Any) -> Any:
+
+        @functools.wraps(loss)
+        def recorded_loss(x, rpn_results_list, *args, **kwargs):
+            if self._recording:
+                self.data_buffer.append(
+                    bbox2roi([r.bboxes.detach().clone()
+                              for r in rpn_results_list]))
+            return loss(x, rpn_results_list, *args, **kwargs)
+
+        return recorded_loss
+
+    def _wrap_bbox_forward(self, bbox_forward: Any) -> Any:
+
+        @functools.wraps(bbox_forward)
+        def recorded_bbox_forward(x, rois, *args, **kwargs):
+            # OHEM scores candidates under no_grad first; only the forward
+            # the losses flow through carries the training RoIs.
+            if self._recording and torch.is_grad_enabled():
+                self.data_buffer.append(rois.detach().clone())
+            return bbox_forward(x, rois, *args, **kwargs)
+
+        return recorded_bbox_forward
+
+    def get_record_data(self, record_idx: int = -1,
+                        data_idx: Optional[int] = None) -> torch.Tensor:
+        """The RoIs of the latest record (all records concatenated would
+        double count RoIs when a head runs twice)."""
+        if not self.data_buffer:
+            raise RuntimeError(
+                'TrainingRoIsRecorder: no RoIs were recorded during the student '
+                'forward; is the recorder attached to the RoI head that '
+                'runs in training (`source`)?')
+        return self.data_buffer[record_idx]
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._recording = True
+
+    def __exit__(self, exc_type, exc_value, traceback) -> None:
+        super().__exit__(exc_type, exc_value, traceback)
+        self._recording = False
+
+
+__all__: List[str] = ['TrainingRoIsRecorder']

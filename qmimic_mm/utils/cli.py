@@ -1,0 +1,175 @@
+"""Checks the command-line tools run before anything is built or written.
+
+Each check raises :class:`UserInputError` with one line naming the path or
+config key and the fix; ``tools/*.py`` print it and exit with status 2, so a
+typo never leaves a half-written work dir or a traceback from deep inside
+torch.
+"""
+import difflib
+import os.path as osp
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from mmengine.config import Config, ConfigDict
+
+
+class UserInputError(Exception):
+    """A bad command line or config, reported as one line."""
+
+
+def load_config(path: str) -> Config:
+    """Load a config file, with a one-line error if it is missing."""
+    if not osp.isfile(path):
+        raise UserInputError(f'config file not found: {path}')
+    return Config.fromfile(path)
+
+
+def _flatten_keys(node: Any, prefix: str = '') -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = f'{prefix}.{key}' if prefix else str(key)
+            yield path
+            yield from _flatten_keys(value, path)
+    elif isinstance(node, (list, tuple)):
+        for index, value in enumerate(node):
+            path = f'{prefix}.{index}'
+            yield path
+            yield from _flatten_keys(value, path)
+
+
+def _lookup(node: Any, parts: List[str]) -> Tuple[bool, Any]:
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif (isinstance(node, (list, tuple)) and part.isdigit()
+              and int(part) < len(node)):
+            node = node[int(part)]
+        else:
+            return False, None
+    return True, node
+
+
+def _extends_constructor(tree: dict, parts: List[str]) -> bool:
+    """Whether ``parts`` adds keys below an existing constructor dict."""
+    for depth in range(len(parts) - 1, 0, -1):
+        exists, node = _lookup(tree, parts[:depth])
+        if exists:
+            return isinstance(node, dict) and (
+                'cfg_path' in node or ('type' in node and depth == len(parts) - 1))
+    return False
+
+
+def check_cfg_options(cfg: Config, options: Optional[Dict[str, Any]]) -> None:
+    """Refuse ``--cfg-options`` keys that do not exist in the config.
+
+    A key may be new only under a constructor dict (one with a ``type``,
+    e.g. ``model.backbone.frozen_stages=1``) or under a model given by
+    ``cfg_path`` (whose keys live in the referenced config).
+    """
+    if not options:
+        return
+    tree = cfg.to_dict()
+    known = list(_flatten_keys(tree))
+    for key in options:
+        parts = key.split('.')
+        exists, _ = _lookup(tree, parts)
+        if exists:
+            continue
+        if _extends_constructor(tree, parts):
+            continue
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f'; did you mean {close[0]!r}?' if close else ''
+        raise UserInputError(
+            f'--cfg-options key {key!r} does not exist in the config{hint}')
+
+
+def _dataset_roots(dataset: Any, key: str) -> Iterator[Tuple[str, str]]:
+    """(config key, data_root) of a dataset, through wrapper datasets."""
+    if not isinstance(dataset, dict):
+        return
+    if dataset.get('data_root'):
+        yield f'{key}.data_root', dataset['data_root']
+    if 'dataset' in dataset:
+        yield from _dataset_roots(dataset['dataset'], f'{key}.dataset')
+    for index, child in enumerate(dataset.get('datasets', []) or []):
+        yield from _dataset_roots(child, f'{key}.datasets.{index}')
+
+
+def check_data_roots(cfg: Config, dataloaders: List[str]) -> None:
+    """Every dataset root the run will read must exist."""
+    for loader in dataloaders:
+        loader_cfg = cfg.get(loader)
+        if not loader_cfg:
+            continue
+        for key, root in _dataset_roots(loader_cfg.get('dataset'),
+                                        f'{loader}.dataset'):
+            if not osp.isdir(root):
+                raise UserInputError(
+                    f'dataset root not found: {root} ({key}); set it with '
+                    f'--cfg-options {key}=/path/to/data')
+
+
+def check_file(path: Optional[str], what: str) -> None:
+    """A file the run reads (checkpoint, resume) must exist."""
+    if path and path != 'auto' and not osp.isfile(osp.expanduser(path)):
+        raise UserInputError(f'{what} not found: {path}')
+
+
+def use_cpu_distributed_defaults(cfg: Config) -> None:
+    """Let a torchrun launch work on a machine without a GPU.
+
+    NCCL needs GPUs, so gloo is used; and DDP rejects ``device_ids`` for a
+    CPU module, which mmengine's default wrapper passes.
+    """
+    import torch
+    if torch.cuda.is_available():
+        return
+    cfg.setdefault('env_cfg', ConfigDict())
+    cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
+    cfg.env_cfg.dist_cfg.backend = 'gloo'
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = ConfigDict(
+            type='MMDistributedDataParallel',
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+
+
+def report_user_errors(main: Any) -> Any:
+    """Run ``main``; a :class:`UserInputError` or a missing file becomes one
+    ``error: ...`` line on stderr and exit status 2."""
+    import functools
+    import sys
+
+    @functools.wraps(main)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return main(*args, **kwargs)
+        except (UserInputError, FileNotFoundError) as err:
+            message = err.args[0] if err.args else str(err)
+            print(f'error: {message}', file=sys.stderr)
+            sys.exit(2)
+
+    return wrapped
+
+
+def prepare_config(config: str, cfg_options: Optional[Dict[str, Any]],
+                   launcher: str, work_dir: Optional[str]) -> Config:
+    """The shared start of ``tools/train.py`` and ``tools/test.py``.
+
+    Loads the config, checks and merges ``--cfg-options``, applies the
+    launcher (gloo and a CPU-friendly DDP wrapper when there is no GPU) and
+    picks the work dir: ``--work-dir``, else the config's, else
+    ``./work_dirs/<config name>``.
+    """
+    cfg = load_config(config)
+    check_cfg_options(cfg, cfg_options)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.launcher = launcher
+    if launcher != 'none':
+        use_cpu_distributed_defaults(cfg)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(config))[0])
+    return cfg

@@ -1,0 +1,38 @@
+"""Shared fixtures: tiny datasets in the real on-disk layouts, toy configs."""
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import Dict, List, Optional
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = osp.join(REPO, 'configs')
+sys.path.insert(0, osp.join(REPO, 'tests'))
+
+import qmimic_mm  # noqa: E402,F401  (stack fixes before anything else)
+
+
+@pytest.fixture(scope='session')
+def voc_root(tmp_path_factory) -> str:
+    """A VOCdevkit with VOC2007 (trainval + test) and VOC2012 (trainval)."""
+    from toy_data import make_voc_devkit
+    return make_voc_devkit(str(tmp_path_factory.mktemp('voc')))
+
+
+def run_tool(args: List[str], cwd: Optional[str] = None,
+             env: Optional[Dict[str, str]] = None,
+             timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run a repo tool with the current interpreter; capture its output."""
+    full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='2')
+    full_env.update(env or {})
+    command = args if args[0].endswith('.sh') else [sys.executable, *args]
+    return subprocess.run(
+        command, cwd=cwd or REPO, env=full_env, capture_output=True,
+        text=True, timeout=timeout)
+
+
+@pytest.fixture
+def tool():
+    return run_tool

@@ -1,0 +1,249 @@
+"""The demo face generator writes a deterministic official WIDER layout."""
+import glob
+import os.path as osp
+from typing import Dict
+
+import cv2
+import numpy as np
+import pytest
+import scipy.io
+
+from qmimic_mm.datasets import (DemoFacesConfig, WiderFaceOfficialDataset,
+                                make_demo_faces, parse_wider_bbx_gt)
+
+TINY = DemoFacesConfig(
+    num_train=8, num_val=24, seed=3, img_size=(80, 112), zero_face_every=6)
+OFFICIAL_GT = '/work/shared/data/widerface_val_gt'
+MAT_KEYS = {
+    'event_list', 'file_list', 'face_bbx_list', 'blur_label_list',
+    'expression_label_list', 'illumination_label_list', 'invalid_label_list',
+    'occlusion_label_list', 'pose_label_list'
+}
+SETTINGS = ('easy', 'medium', 'hard')
+
+
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Dict:
+    root = str(tmp_path_factory.mktemp('demo'))
+    stats = make_demo_faces(root, TINY, progress=False)
+    return dict(root=root, stats=stats)
+
+
+def _files(root: str) -> Dict[str, str]:
+    return {
+        osp.relpath(p, root): p
+        for p in glob.glob(osp.join(root, '**', '*.*'), recursive=True)
+    }
+
+
+def test_layout_and_determinism(demo: Dict, tmp_path) -> None:
+    root = demo['root']
+    files = _files(root)
+    split = 'wider_face_split'
+    for name in ('wider_face_train_bbx_gt.txt', 'wider_face_val_bbx_gt.txt',
+                 'wider_face_val.mat', 'wider_easy_val.mat',
+                 'wider_medium_val.mat', 'wider_hard_val.mat'):
+        assert osp.join(split, name) in files
+    jpgs = [k for k in files if k.endswith('.jpg')]
+    assert len(jpgs) == TINY.num_train + TINY.num_val
+    assert all(k.split(osp.sep)[:2] in (['WIDER_train', 'images'],
+                                        ['WIDER_val', 'images']) for k in jpgs)
+
+    # same seed, second folder: identical annotation bytes and pixels
+    again = str(tmp_path / 'again')
+    assert make_demo_faces(again, TINY, progress=False) == demo['stats']
+    files2 = _files(again)
+    assert files2.keys() == files.keys()
+    for rel, path in files.items():
+        if rel.endswith('.jpg'):
+            a = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+            b = cv2.imread(files2[rel], cv2.IMREAD_UNCHANGED)
+            assert a.ndim == 2 and max(a.shape) <= TINY.img_size[1]
+            np.testing.assert_array_equal(a, b)
+        else:
+            with open(path, 'rb') as f1, open(files2[rel], 'rb') as f2:
+                assert f1.read() == f2.read(), rel
+
+    other = str(tmp_path / 'other_seed')
+    make_demo_faces(other, DemoFacesConfig(**{**TINY.__dict__, 'seed': 4}),
+                    progress=False)
+    txt = osp.join(split, 'wider_face_val_bbx_gt.txt')
+    with open(files[txt]) as f1, open(osp.join(other, txt)) as f2:
+        assert f1.read() != f2.read()
+
+
+def test_txt_content(demo: Dict) -> None:
+    path = osp.join(demo['root'], 'wider_face_split',
+                    'wider_face_val_bbx_gt.txt')
+    with open(path) as f:
+        records = parse_wider_bbx_gt(f.read(), path)
+    assert len(records) == TINY.num_val
+    assert len({r.event for r in records}) == 4
+    assert sum(not r.boxes for r in records) == TINY.num_val // 6
+    boxes = np.array([b for r in records for b in r.boxes])
+    assert len(boxes) == demo['stats']['val_faces']
+    sizes = boxes[:, 2:4]
+    assert sizes.min() >= TINY.face_size[0]
+    assert sizes[:, 0].max() <= TINY.face_size[1]
+    # attributes actually vary: blur levels, occlusion levels, invalid faces
+    assert set(boxes[:, 4]) == {0, 1, 2}
+    assert set(boxes[:, 8]) == {0, 1, 2}
+    assert boxes[:, 7].sum() == demo['stats']['val_invalid'] > 0
+    assert all((boxes[boxes[:, 7] == 1, 8] == 2))  # invalid = heavily occluded
+
+
+def test_loads_with_dataset(demo: Dict) -> None:
+    for split in ('train', 'val'):
+        ds = WiderFaceOfficialDataset(
+            data_root=demo['root'],
+            ann_file=f'wider_face_split/wider_face_{split}_bbx_gt.txt',
+            data_prefix=dict(img=f'WIDER_{split}/images/'))
+        assert len(ds) == getattr(TINY, f'num_{split}')
+        info = ds.get_data_info(0)
+        assert osp.isfile(info['img_path'])
+        assert TINY.img_size[0] <= max(info['width'], info['height']) \
+            <= TINY.img_size[1]
+    invalid = [i for k in range(len(ds))
+               for i in ds.get_data_info(k)['instances'] if i['invalid']]
+    assert invalid and all(i['ignore_flag'] == 1 for i in invalid)
+
+
+def _load(root: str, name: str) -> dict:
+    return scipy.io.loadmat(osp.join(root, 'wider_face_split', name))
+
+
+def test_mat_structure(demo: Dict) -> None:
+    root = demo['root']
+    with open(osp.join(root, 'wider_face_split',
+                       'wider_face_val_bbx_gt.txt')) as f:
+        records = {f'{r.event}/{r.name}': r
+                   for r in parse_wider_bbx_gt(f.read())}
+    for name in ('wider_face_val.mat', ) + tuple(
+            f'wider_{s}_val.mat' for s in SETTINGS):
+        mat = _load(root, name)
+        keys = {k for k in mat if not k.startswith('__')}
+        assert keys == (MAT_KEYS if name == 'wider_face_val.mat' else
+                        MAT_KEYS | {'gt_list'})
+        events = mat['event_list']
+        assert events.dtype == object and events.shape == (4, 1)
+        names = [str(events[i, 0][0]) for i in range(4)]
+        assert names == sorted(names)
+        seen = 0
+        for i, event in enumerate(names):
+            files = mat['file_list'][i, 0]
+            assert files.dtype == object and files.shape[1] == 1
+            for j in range(files.shape[0]):
+                rec = records[f'{event}/{files[j, 0][0]}']
+                seen += 1
+                bbx = mat['face_bbx_list'][i, 0][j, 0]
+                assert bbx.dtype == np.int32 and bbx.shape[1] == 4
+                rows = np.array(rec.boxes).reshape(-1, 10)
+                if len(rows) == 0:  # official: one all-zero row
+                    rows = np.zeros((1, 10), int)
+                np.testing.assert_array_equal(bbx, rows[:, :4])
+                for k, attr in enumerate(('blur', 'expression',
+                                          'illumination', 'invalid',
+                                          'occlusion', 'pose')):
+                    lab = mat[f'{attr}_label_list'][i, 0][j, 0]
+                    assert lab.dtype == np.uint8 and lab.shape == (len(rows),
+                                                                    1)
+                    np.testing.assert_array_equal(lab[:, 0], rows[:, 4 + k])
+        assert seen == TINY.num_val
+
+
+def _keep(root: str, setting: str) -> Dict[str, set]:
+    mat = _load(root, f'wider_{setting}_val.mat')
+    out = {}
+    for i in range(mat['event_list'].shape[0]):
+        for j in range(mat['file_list'][i, 0].shape[0]):
+            gt = mat['gt_list'][i, 0][j, 0]
+            assert gt.dtype in (np.uint8, np.uint16)
+            assert gt.ndim == 2 and gt.shape[1] in (0, 1)
+            inv = mat['invalid_label_list'][i, 0][j, 0][:, 0]
+            nboxes = mat['face_bbx_list'][i, 0][j, 0]
+            if not nboxes.any():  # zero-face image: 0 x 0 like the official
+                assert gt.shape == (0, 0)
+            idx = gt.astype(int).ravel()
+            assert ((idx >= 1) & (idx <= len(inv))).all()  # 1-based
+            assert not inv[idx - 1].any()  # invalid never kept
+            out[str(mat['file_list'][i, 0][j, 0][0])] = set(idx.tolist())
+    return out
+
+
+def test_keep_lists_nested(demo: Dict) -> None:
+    keeps = {s: _keep(demo['root'], s) for s in SETTINGS}
+    for img in keeps['hard']:
+        assert keeps['easy'][img] <= keeps['medium'][img] <= keeps['hard'][img]
+    totals = [sum(map(len, keeps[s].values())) for s in SETTINGS]
+    assert totals == [demo['stats'][f'val_{s}'] for s in SETTINGS]
+    assert 0 < totals[0] < totals[1] < totals[2]
+    assert totals[2] == demo['stats']['val_faces'] - demo['stats'][
+        'val_invalid']
+
+
+@pytest.mark.skipif(not osp.isdir(OFFICIAL_GT),
+                    reason='official WIDER FACE ground truth not available')
+def test_mat_matches_official_types(demo: Dict) -> None:
+    """Same variables, dtypes and nesting as the official eval files."""
+
+    def signature(x):
+        if x.dtype == object:
+            return ('cell', x.ndim, x.shape[1], signature(x.flat[0]))
+        if x.dtype.kind == 'U':
+            return ('char', x.shape)
+        return (x.dtype.str, x.ndim, x.shape[1])
+
+    for setting in ('face', 'easy', 'hard'):
+        name = f'wider_{setting}_val.mat'
+        ours = _load(demo['root'], name)
+        ref = scipy.io.loadmat(osp.join(OFFICIAL_GT, name))
+        assert ours.keys() == ref.keys()
+        for key in ref:
+            if not key.startswith('__'):
+                assert signature(ours[key]) == signature(ref[key]), key
+
+
+def test_cli(tmp_path) -> None:
+    import importlib.util
+    path = osp.join(osp.dirname(__file__), '..', '..', 'tools',
+                    'dataset_converters', 'make_demo_faces.py')
+    spec = importlib.util.spec_from_file_location('make_demo_faces', path)
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    out = str(tmp_path / 'cli')
+    cli.main(['--out', out, '--num-train', '2', '--num-val', '3', '--seed',
+              '1', '--img-size', '64', '--no-progress'])
+    imgs = glob.glob(osp.join(out, 'WIDER_val', 'images', '*', '*.jpg'))
+    assert len(imgs) == 3
+    assert all(max(cv2.imread(p, 0).shape) == 64 for p in imgs)
+    with pytest.raises(SystemExit):
+        cli.parse_args(['--out', out, '--img-size', '64', '32'])
+
+
+def test_perfect_predictions_give_ap_one(demo: Dict) -> None:
+    wider_eval = pytest.importorskip(
+        'qmimic_mm.evaluation.functional.wider_eval')
+    gt_dir = osp.join(demo['root'], 'wider_face_split')
+    ground_truth = wider_eval.load_wider_ground_truth(gt_dir)
+    path = osp.join(gt_dir, 'wider_face_val_bbx_gt.txt')
+    with open(path) as f:
+        records = parse_wider_bbx_gt(f.read(), path)
+    num_boxes = sum(len(r.boxes) for r in records)
+    # distinct scores, unrelated to face size or file order
+    scores = iter(np.random.default_rng(0).permutation(num_boxes) + 1.)
+    perfect: Dict[str, Dict[str, np.ndarray]] = {}
+    for r in records:
+        rows = [b[:4] + [next(scores)] for b in r.boxes]
+        perfect.setdefault(r.event, {})[r.name] = np.array(
+            rows, dtype=np.float64).reshape(-1, 5)
+    result = wider_eval.evaluate_wider(perfect, ground_truth)
+    for setting in SETTINGS:
+        assert result[setting] == pytest.approx(1.0, abs=1e-9), setting
+
+    # dropping the small faces only hurts the settings that count them
+    small = {e: {n: p[np.minimum(p[:, 2], p[:, 3]) >= TINY.medium_min_size]
+                 for n, p in imgs.items()} for e, imgs in perfect.items()}
+    result = wider_eval.evaluate_wider(small, ground_truth)
+    assert result['easy'] == pytest.approx(1.0, abs=1e-9)
+    assert result['medium'] == pytest.approx(1.0, abs=1e-9)
+    assert result['hard'] < 0.9

@@ -1,0 +1,69 @@
+"""Write the synthetic demo face set in the official WIDER FACE layout.
+
+Example::
+
+    python tools/dataset_converters/make_demo_faces.py --out data/demo_faces \
+        --num-train 200 --num-val 60 --seed 0 --img-size 160 256
+
+The result is used exactly like a downloaded WIDER FACE (``data_root`` of the
+WIDER configs); see :mod:`qmimic_mm.datasets.demo_faces`.
+"""
+import argparse
+import os.path as osp
+import sys
+from typing import List, Optional
+
+try:
+    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+except ImportError:  # run from a checkout without `pip install -e .`
+    sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..',
+                                            '..')))
+    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line."""
+    defaults = DemoFacesConfig()
+    parser = argparse.ArgumentParser(
+        description='Generate a small face-detection set from the LFW crops '
+        'bundled with scikit-image, in the official WIDER FACE layout '
+        '(images, bbx_gt txt files and eval .mat ground truth).')
+    parser.add_argument('--out', required=True, help='output root folder')
+    parser.add_argument('--num-train', type=int, default=defaults.num_train,
+                        help='number of train images')
+    parser.add_argument('--num-val', type=int, default=defaults.num_val,
+                        help='number of val images')
+    parser.add_argument('--seed', type=int, default=defaults.seed,
+                        help='random seed (same seed, identical output)')
+    parser.add_argument(
+        '--img-size', type=int, nargs='+', default=list(defaults.img_size),
+        metavar='PX', help='longer image side: one value, or MIN MAX')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='hide the progress bars')
+    args = parser.parse_args(argv)
+    if len(args.img_size) not in (1, 2):
+        parser.error('--img-size takes one value or MIN MAX')
+    lo, hi = args.img_size[0], args.img_size[-1]
+    if not 32 <= lo <= hi:
+        parser.error('--img-size needs 32 <= MIN <= MAX')
+    args.img_size = (lo, hi)
+    if args.num_train < 0 or args.num_val < 0 or args.seed < 0:
+        parser.error('--num-train, --num-val and --seed must be >= 0')
+    return args
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Generate the set and print a short summary."""
+    args = parse_args(argv)
+    cfg = DemoFacesConfig(
+        num_train=args.num_train,
+        num_val=args.num_val,
+        seed=args.seed,
+        img_size=args.img_size)
+    stats = make_demo_faces(args.out, cfg, progress=not args.no_progress)
+    print(f'wrote {args.out}: ' +
+          ', '.join(f'{k}={v}' for k, v in stats.items()))
+
+
+if __name__ == '__main__':
+    main()

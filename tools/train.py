@@ -1,0 +1,88 @@
+"""Train a detector or a distillation algorithm from a config (MMDet-style).
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [auto|PATH]]
+                                 [--amp] [--cfg-options K=V ...]
+                                 [--launcher {none,pytorch,slurm,mpi}]
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
+
+import qmimic_mm  # noqa: E402,F401  (fixes the stack before mmrazor loads)
+from mmengine.config import DictAction  # noqa: E402
+from mmengine.registry import RUNNERS  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from qmimic_mm.utils import (UserInputError, check_data_roots,  # noqa: E402
+                             check_file, prepare_config, report_user_errors)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a detector')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--amp', action='store_true',
+        help='enable automatic mixed precision training (GPU only)')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true',
+        help='scale the learning rate by the actual batch size')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from PATH, or with no value from the latest checkpoint '
+        'in the work dir')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. train_cfg.max_iters=100; keys '
+        'must exist in the config')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+@report_user_errors
+def main() -> None:
+    args = parse_args()
+    cfg = prepare_config(args.config, args.cfg_options, args.launcher,
+                         args.work_dir)
+
+    if args.amp:
+        import torch
+        if not torch.cuda.is_available():
+            raise UserInputError('--amp needs a CUDA GPU; drop the flag on '
+                                 'a CPU machine')
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+
+    if args.auto_scale_lr:
+        if 'auto_scale_lr' not in cfg:
+            raise UserInputError('--auto-scale-lr: the config has no '
+                                 '`auto_scale_lr` (enable, base_batch_size)')
+        cfg.auto_scale_lr.enable = True
+
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        check_file(args.resume, 'resume checkpoint')
+        cfg.resume, cfg.load_from = True, args.resume
+
+    # Validate everything the run reads before the runner writes anything.
+    check_file(cfg.get('load_from'), 'load_from checkpoint')
+    if isinstance(cfg.get('model'), dict):
+        check_file(cfg.model.get('teacher_ckpt'), 'model.teacher_ckpt')
+    check_data_roots(cfg, ['train_dataloader', 'val_dataloader'])
+
+    runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg else
+              RUNNERS.build(cfg))
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()

@@ -41,7 +41,7 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 train_cfg = dict(max_iters={iters}, val_interval={iters})
 param_scheduler = [dict(type='MultiStepLR', by_epoch=False, begin=0,
-                        end={iters}, milestones=[{iters}], gamma=0.1)]
+                        end=1000, milestones=[{iters}], gamma=0.1)]
 default_hooks = dict(logger=dict(interval=1),
                      checkpoint=dict(interval={iters}, max_keep_ckpts=10))
 env_cfg = dict(mp_cfg=dict(mp_start_method='fork'))

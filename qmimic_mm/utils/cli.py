@@ -117,10 +117,14 @@ def check_file(path: Optional[str], what: str) -> None:
 def use_cpu_distributed_defaults(cfg: Config) -> None:
     """Let a torchrun launch work on a machine without a GPU.
 
-    NCCL needs GPUs, so gloo is used; and DDP rejects ``device_ids`` for a
-    CPU module, which mmengine's default wrapper passes.
+    NCCL needs GPUs, so gloo is used; mmengine's ``init_dist`` calls
+    ``torch.cuda.set_device`` unconditionally, so the gloo process group is
+    started here (the runner then skips its own initialisation); and DDP
+    rejects the ``device_ids`` that mmengine's default wrapper passes for a
+    CPU module.
     """
     import torch
+    import torch.distributed as torch_dist
     if torch.cuda.is_available():
         return
     cfg.setdefault('env_cfg', ConfigDict())
@@ -129,8 +133,11 @@ def use_cpu_distributed_defaults(cfg: Config) -> None:
     if cfg.get('model_wrapper_cfg') is None:
         cfg.model_wrapper_cfg = ConfigDict(
             type='MMDistributedDataParallel',
+            device_ids=None,  # a CPU module takes none
             broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
+    if cfg.launcher == 'pytorch' and not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend='gloo')
 
 
 def report_user_errors(main: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Tests of the WIDER FACE evaluation (fast vs reference, hand-checked cases)."""
+"""WIDER FACE evaluation: fast vs reference, hand-checked cases, file io."""
 import json
 import os
 import os.path as osp
@@ -42,9 +42,10 @@ def make_gt(images: Dict[str, Dict[str, tuple]]) -> WiderGroundTruth:
             if not isinstance(keep, dict):
                 keep = {s: keep for s in WIDER_SETTINGS}
             out[event][name] = WiderImageGroundTruth(
-                np.asarray(boxes, dtype=np.int64).reshape(-1, 4),
-                {s: np.asarray(k, dtype=np.int64)
-                 for s, k in keep.items()})
+                np.asarray(boxes, dtype=np.int64).reshape(-1, 4), {
+                    s: np.asarray(k, dtype=np.int64)
+                    for s, k in keep.items()
+                })
     return WiderGroundTruth(out)
 
 
@@ -114,12 +115,12 @@ def assert_same(fast: dict, ref: dict, tol: float = 1e-9) -> None:
     for s in WIDER_SETTINGS:
         assert abs(fast[s] - ref[s]) <= tol, (s, fast[s], ref[s])
         f_curve, r_curve = fast['pr_curves'][s], ref['pr_curves'][s]
-        np.testing.assert_allclose(f_curve['recall'], r_curve['recall'],
-                                   rtol=0, atol=tol)
+        np.testing.assert_allclose(
+            f_curve['recall'], r_curve['recall'], rtol=0, atol=tol)
         # The reference has NaN (0/0) where no box passes; fast reports 0.
         r_prec = np.nan_to_num(r_curve['precision'], nan=0.0)
-        np.testing.assert_allclose(f_curve['precision'], r_prec, rtol=0,
-                                   atol=tol)
+        np.testing.assert_allclose(
+            f_curve['precision'], r_prec, rtol=0, atol=tol)
 
 
 # ----------------------------------------------------------- real ground truth
@@ -128,9 +129,8 @@ def test_real_ground_truth_facts(real_gt: WiderGroundTruth) -> None:
     assert len(real_gt) == 3226
     assert len(real_gt.images) == 61
     assert sum(g.boxes.shape[0] for _, _, g in real_gt) == 39708
-    assert [real_gt.num_faces(s) for s in WIDER_SETTINGS] == [
-        7211, 13319, 31958
-    ]
+    assert [real_gt.num_faces(s)
+            for s in WIDER_SETTINGS] == [7211, 13319, 31958]
     for _, _, g in real_gt:
         easy, medium, hard = (set(g.keep[s].tolist()) for s in WIDER_SETTINGS)
         assert easy <= medium <= hard
@@ -181,21 +181,22 @@ def test_missing_images_count_as_no_predictions(real_gt) -> None:
 # ------------------------------------------------------- hand-checked cases
 def test_perfect_predictions_ap_one() -> None:
     boxes = [[10, 10, 20, 20], [50, 50, 30, 40], [100, 20, 8, 9]]
-    gt = make_gt({
-        'e': {
+    gt = make_gt(
+        {'e': {
             'a': (boxes, [0, 1, 2]),
             'b': ([[5, 5, 50, 50]], [0])
-        }
-    })
+        }})
     preds = {
         'e': {
-            'a': np.array([b + [s] for b, s in zip(boxes, [0.9, 0.8, 0.7])],
-                          dtype=float),
-            'b': np.array([[5, 5, 50, 50, 0.6]])
+            'a':
+            np.array([b + [s] for b, s in zip(boxes, [0.9, 0.8, 0.7])],
+                     dtype=float),
+            'b':
+            np.array([[5, 5, 50, 50, 0.6]])
         }
     }
-    for res in (evaluate_wider(preds, gt),
-                evaluate_wider_reference(preds, gt)):
+    for res in (evaluate_wider(preds, gt), evaluate_wider_reference(preds,
+                                                                    gt)):
         for s in WIDER_SETTINGS:
             assert res[s] == pytest.approx(1.0, abs=1e-12)
 
@@ -212,8 +213,8 @@ def test_duplicate_detection_stays_false_positive() -> None:
             ])
         }
     }
-    for res in (evaluate_wider(preds, gt),
-                evaluate_wider_reference(preds, gt)):
+    for res in (evaluate_wider(preds, gt), evaluate_wider_reference(preds,
+                                                                    gt)):
         prec = res['pr_curves']['hard']['precision']
         rec = res['pr_curves']['hard']['recall']
         assert prec[0] == 1.0 and rec[0] == 1.0  # thr 0.999: first box only
@@ -269,13 +270,11 @@ def test_equal_scores_and_no_predictions() -> None:
 # ------------------------------------------------------------ file layout
 def test_write_read_round_trip(tmp_path) -> None:
     rng = np.random.default_rng(0)
-    boxes = np.column_stack(
-        [rng.uniform(-5, 1000, (7, 4)),
-         rng.random(7)])
+    boxes = np.column_stack([rng.uniform(-5, 1000, (7, 4)), rng.random(7)])
     boxes[0, :4] = [1, 2, 3, 4]
     path = write_wider_predictions(str(tmp_path), '0--Parade', 'img_1', boxes)
-    write_wider_predictions(str(tmp_path), '0--Parade', 'img_2',
-                            np.zeros((0, 5)))
+    write_wider_predictions(
+        str(tmp_path), '0--Parade', 'img_2', np.zeros((0, 5)))
     with open(path) as f:
         lines = f.read().splitlines()
     assert lines[0] == 'img_1' and lines[1] == '7' and len(lines) == 9
@@ -331,21 +330,26 @@ def write_tiny_gt(gt_dir: str,
         return arr
 
     main = {
-        'event_list': cells([np.array(['0--A']), np.array(['1--B'])]),
-        'file_list': cells([cells([np.array([n]) for n in ev])
-                            for ev in names]),
-        'face_bbx_list': cells([
+        'event_list':
+        cells([np.array(['0--A']), np.array(['1--B'])]),
+        'file_list':
+        cells([cells([np.array([n]) for n in ev]) for ev in names]),
+        'face_bbx_list':
+        cells([
             cells([np.array(b, dtype=np.int32) for b in ev]) for ev in boxes
         ]),
     }
     files = {'wider_face_val.mat': main}
     for s, keep in keeps.items():
         files[f'wider_{s}_val.mat'] = {
-            'event_list': main['event_list'],
-            'file_list': main['file_list'],
-            'gt_list': cells([
-                cells([np.array(k, dtype=np.uint8).reshape(-1, 1)
-                       for k in ev]) for ev in keep
+            'event_list':
+            main['event_list'],
+            'file_list':
+            main['file_list'],
+            'gt_list':
+            cells([
+                cells([np.array(k, dtype=np.uint8).reshape(-1, 1) for k in ev])
+                for ev in keep
             ]),
         }
     os.makedirs(gt_dir, exist_ok=True)
@@ -386,12 +390,12 @@ def test_cli(tmp_path) -> None:
     gt_dir = tmp_path / 'gt'
     write_tiny_gt(str(gt_dir))
     pred_dir = tmp_path / 'pred'
-    write_wider_predictions(str(pred_dir), '0--A', 'a_1',
-                            np.array([[30, 30, 12, 12, 0.9],
-                                      [1, 1, 10, 10, 0.4]]))
-    write_wider_predictions(str(pred_dir), '1--B', 'b_1',
-                            np.array([[5, 5, 20, 20, 0.8],
-                                      [90, 90, 9, 9, 0.1]]))
+    write_wider_predictions(
+        str(pred_dir), '0--A', 'a_1',
+        np.array([[30, 30, 12, 12, 0.9], [1, 1, 10, 10, 0.4]]))
+    write_wider_predictions(
+        str(pred_dir), '1--B', 'b_1',
+        np.array([[5, 5, 20, 20, 0.8], [90, 90, 9, 9, 0.1]]))
     out = tmp_path / 'ap.json'
     script = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'wider_eval.py')
     proc = subprocess.run([
@@ -399,7 +403,10 @@ def test_cli(tmp_path) -> None:
         str(pred_dir), '--gt',
         str(gt_dir), '--out',
         str(out)
-    ], capture_output=True, text=True, timeout=120)
+    ],
+                          capture_output=True,
+                          text=True,
+                          timeout=120)
     assert proc.returncode == 0, proc.stderr
     aps = json.loads(out.read_text())
     assert set(aps) == set(WIDER_SETTINGS)
@@ -422,13 +429,14 @@ def test_cli(tmp_path) -> None:
     assert proc.stderr.strip().count('\n') == 0
     assert 'b_1.txt:3' in proc.stderr
 
-    proc = subprocess.run(
-        [sys.executable, script, '--pred',
-         str(tmp_path / 'missing'), '--gt',
-         str(gt_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120)
+    proc = subprocess.run([
+        sys.executable, script, '--pred',
+        str(tmp_path / 'missing'), '--gt',
+        str(gt_dir)
+    ],
+                          capture_output=True,
+                          text=True,
+                          timeout=120)
     assert proc.returncode != 0
     assert proc.stderr.startswith('error:')
     assert 'missing' in proc.stderr

@@ -1,4 +1,4 @@
-"""Tests of WiderFaceMetric (mmengine metric around the WIDER FACE protocol)."""
+"""Tests of WiderFaceMetric, the mmengine metric for WIDER FACE AP."""
 import os.path as osp
 import sys
 
@@ -50,9 +50,8 @@ def expected_aps(gt_dir: str) -> dict:
     preds = {}
     for (event, name), dets in DETECTIONS.items():
         d = np.asarray(dets, dtype=np.float32).astype(np.float64)
-        xywh = np.column_stack([
-            d[:, 0], d[:, 1], d[:, 2] - d[:, 0], d[:, 3] - d[:, 1], d[:, 4]
-        ])
+        xywh = np.column_stack(
+            [d[:, 0], d[:, 1], d[:, 2] - d[:, 0], d[:, 3] - d[:, 1], d[:, 4]])
         preds.setdefault(event, {})[name] = xywh
     return evaluate_wider(preds, load_wider_ground_truth(gt_dir))
 
@@ -102,8 +101,8 @@ def test_registry_evaluator_and_outputs(tmp_path) -> None:
     written = read_wider_predictions(str(pred_dir))
     assert sorted(written) == ['0--A', '1--B']
     assert written['0--A']['a_1'].shape == (3, 5)
-    np.testing.assert_allclose(written['1--B']['b_1'][0],
-                               [5, 6, 20, 19, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(
+        written['1--B']['b_1'][0], [5, 6, 20, 19, 0.8], rtol=1e-6)
     again = evaluate_wider(written, load_wider_ground_truth(gt_dir))
     for s in WIDER_SETTINGS:
         assert res[f'wf/{s}'] == pytest.approx(again[s], abs=1e-12)

@@ -20,9 +20,12 @@ import sys
 import tempfile
 import time
 import types
-from typing import Dict
+from typing import TYPE_CHECKING, Dict
 
 import numpy as np
+
+if TYPE_CHECKING:  # the runtime import goes through import_functional()
+    from qmimic_mm.evaluation.functional import WiderGroundTruth
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -50,7 +53,8 @@ def import_functional() -> types.ModuleType:
     return functional
 
 
-def make_predictions(gt, seed: int = 0) -> Dict[str, Dict[str, np.ndarray]]:
+def make_predictions(gt: 'WiderGroundTruth',
+                     seed: int = 0) -> Dict[str, Dict[str, np.ndarray]]:
     """Seeded synthetic predictions covering the protocol's edge cases.
 
     Args:
@@ -110,16 +114,17 @@ def make_predictions(gt, seed: int = 0) -> Dict[str, Dict[str, np.ndarray]]:
         on_thr = rng.random(len(scores)) < 0.3
         scores[on_thr] = 1 - np.round((1 - scores[on_thr]) * 1000) / 1000
         order = rng.permutation(len(scores))  # files need not be sorted
-        preds.setdefault(event, {})[name] = np.column_stack(
-            [xywh, scores])[order]
+        preds.setdefault(event, {})[name] = np.column_stack([xywh,
+                                                             scores])[order]
     first_event = next(iter(preds))
     first_image = next(iter(preds[first_event]))
-    preds[first_event][first_image] = np.vstack(
-        [preds[first_event][first_image], [[0, 0, 10, 10, 0.0],
-                                           [5, 5, 10, 10, 1.0]]])
+    preds[first_event][first_image] = np.vstack([
+        preds[first_event][first_image],
+        [[0, 0, 10, 10, 0.0], [5, 5, 10, 10, 1.0]]
+    ])
     # Not in the ground truth: only takes part in the score normalisation.
-    preds.setdefault('99--Unknown', {})['99_unknown_1'] = np.array(
-        [[0, 0, 20, 20, 0.5]])
+    preds.setdefault('99--Unknown',
+                     {})['99_unknown_1'] = np.array([[0, 0, 20, 20, 0.5]])
     return preds
 
 
@@ -133,7 +138,10 @@ def main() -> None:
         help='folder with wider_face_val.mat and wider_*_val.mat')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
-        '--repeat', type=int, default=3, help='fast runs (best is shown)')
+        '--repeat',
+        type=int,
+        default=3,
+        help='extra fast runs (best is shown)')
     args = parser.parse_args()
 
     functional = import_functional()
@@ -156,11 +164,15 @@ def main() -> None:
     t0 = time.perf_counter()
     ref = functional.evaluate_wider_reference(preds, gt)
     t_ref = time.perf_counter() - t0
-    t_fast = float('inf')
+    # First call includes the one-off flattening of the ground truth.
+    t0 = time.perf_counter()
+    fast = functional.evaluate_wider(preds, gt)
+    t_fast = time.perf_counter() - t0
+    t_warm = float('inf')
     for _ in range(max(args.repeat, 1)):
         t0 = time.perf_counter()
-        fast = functional.evaluate_wider(preds, gt)
-        t_fast = min(t_fast, time.perf_counter() - t0)
+        functional.evaluate_wider(preds, gt)
+        t_warm = min(t_warm, time.perf_counter() - t0)
 
     max_diff = 0.0
     for s in functional.WIDER_SETTINGS:
@@ -169,7 +181,8 @@ def main() -> None:
         print(f'{s:>6}: fast AP {fast[s]:.12f}  reference AP {ref[s]:.12f}'
               f'  |diff| {diff:.2e}')
     print(f'reference time: {t_ref:.3f} s')
-    print(f'fast time: {t_fast:.3f} s (best of {max(args.repeat, 1)})')
+    print(f'fast time: {t_fast:.3f} s (first call; repeated calls: '
+          f'{t_warm:.3f} s, best of {max(args.repeat, 1)})')
     print(f'max |AP diff|: {max_diff:.3e}')
     print(f'speedup: {t_ref / t_fast:.1f}')
 

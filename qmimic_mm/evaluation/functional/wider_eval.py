@@ -1,9 +1,9 @@
 """Fast, exact WIDER FACE easy/medium/hard evaluation (the official protocol).
 
-Implements the protocol of the official MATLAB ``eval_tools`` (``wider_eval.m``,
-``read_pred.m``, ``norm_score.m``, ``evaluation.m``, ``plot/VOCap.m``) as
-described in ``docs/wider-eval-protocol.md``, with the same numbers but
-vectorised:
+Implements the protocol of the official MATLAB ``eval_tools``
+(``wider_eval.m``, ``read_pred.m``, ``norm_score.m``, ``evaluation.m``,
+``plot/VOCap.m``) as described in ``shared/docs/wider-eval-protocol.md``,
+with the same numbers but vectorised:
 
 * the per-image IoU matrix and the greedy max-IoU assignment are computed once
   and shared by the three settings (only ``ignore`` differs between them, and
@@ -38,6 +38,8 @@ _PRED_COLUMNS = 5
 class WiderImageGroundTruth:
     """Ground truth of one image, as the official ``.mat`` files give it.
 
+    Treat as read-only: :class:`WiderGroundTruth` caches a flattened copy.
+
     Attributes:
         boxes: ``(N, 4)`` int64 ``[x, y, w, h]`` rows, in file order (zero-face
             images carry one all-zero row, which is kept: the protocol does).
@@ -70,12 +72,14 @@ class WiderGroundTruth:
     """The WIDER FACE validation ground truth for the three settings.
 
     Attributes:
-        images: ``images[event][image_name]`` -> :class:`WiderImageGroundTruth`,
+        images: ``images[event][image_name]`` ->
+            :class:`WiderImageGroundTruth`,
             events and images in the order of ``wider_face_val.mat``.
     """
 
-    images: Dict[str, Dict[str, WiderImageGroundTruth]] = field(
-        default_factory=dict)
+    images: Dict[str,
+                 Dict[str,
+                      WiderImageGroundTruth]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Tuple[str, str, WiderImageGroundTruth]]:
         """Yield ``(event, image_name, image_gt)`` in ground-truth order."""
@@ -100,8 +104,8 @@ class WiderGroundTruth:
             stop = start + image_gt.boxes.shape[0]
             spans.append((event, name, start, stop))
             start = stop
-        boxes = np.concatenate(
-            [g.boxes for _, _, g in self] or [np.zeros((0, 4), np.int64)])
+        boxes = np.concatenate([g.boxes for _, _, g in self]
+                               or [np.zeros((0, 4), np.int64)])
         boxes = boxes.astype(np.float64).reshape(-1, 4)
         x1, y1 = boxes[:, 0], boxes[:, 1]
         x2, y2 = x1 + boxes[:, 2], y1 + boxes[:, 3]
@@ -128,7 +132,8 @@ def _loadmat(path: str, keys: Tuple[str, ...]) -> dict:
     try:
         data = scipy.io.loadmat(path)
     except Exception as exc:  # scipy raises several types for bad files
-        raise ValueError(f'{path}: cannot read as a .mat file ({exc})') from exc
+        raise ValueError(
+            f'{path}: cannot read as a .mat file ({exc})') from exc
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f'{path}: missing key(s) {missing}; is this an '
@@ -220,7 +225,8 @@ def _parse_box_line(line: str, where: str) -> List[float]:
     try:
         values = [float(v) for v in fields]
     except ValueError:
-        raise ValueError(f'{where}: not a number in {line.strip()!r}') from None
+        raise ValueError(
+            f'{where}: not a number in {line.strip()!r}') from None
     if not all(np.isfinite(values)):
         raise ValueError(f'{where}: non-finite value in {line.strip()!r}')
     return values
@@ -279,7 +285,7 @@ def read_wider_prediction_file(path: str) -> np.ndarray:
 
 
 def read_wider_predictions(pred_dir: str) -> Dict[str, Dict[str, np.ndarray]]:
-    """Read predictions in the official ``pred_dir/<event>/<image>.txt`` layout.
+    """Read predictions in the official ``<event>/<image>.txt`` layout.
 
     Images without a file simply do not appear (the protocol counts them as
     images with no predictions). The image name is the file name without
@@ -289,7 +295,8 @@ def read_wider_predictions(pred_dir: str) -> Dict[str, Dict[str, np.ndarray]]:
         pred_dir: Root folder with one sub-folder per event.
 
     Returns:
-        ``preds[event][image_name]`` -> ``(K, 5)`` float64 ``x, y, w, h, score``.
+        ``preds[event][image_name]`` -> ``(K, 5)`` float64
+        ``x, y, w, h, score``.
 
     Raises:
         FileNotFoundError: ``pred_dir`` does not exist.
@@ -328,8 +335,8 @@ def write_wider_predictions(pred_dir: str, event: str, image_name: str,
     Returns:
         The path written.
     """
-    boxes = np.asarray(boxes_xywh_score, dtype=np.float64).reshape(
-        -1, _PRED_COLUMNS)
+    boxes = np.asarray(
+        boxes_xywh_score, dtype=np.float64).reshape(-1, _PRED_COLUMNS)
     event_dir = osp.join(pred_dir, event)
     os.makedirs(event_dir, exist_ok=True)
     path = osp.join(event_dir, f'{image_name}.txt')
@@ -402,9 +409,11 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
                    num_thresholds: int = 1000) -> dict:
     """WIDER FACE easy/medium/hard AP, exactly as the official protocol.
 
-    Steps (``evaluation.m``): sort each image's boxes by score (stable,
-    descending); min-max normalise scores over every box of ``predictions``
-    (images absent from the ground truth included); greedily assign each box
+    Steps (``evaluation.m``): sort each image's boxes by score (descending);
+    min-max normalise scores over every box of ``predictions`` (images absent
+    from the ground truth included; the true min and max as ``norm_score.m``,
+    whereas a common Python port starts from max 0 / min 1, which differs only
+    if every score is < 0 or > 1); greedily assign each box
     to its max-IoU ground truth (+1 pixel IoU); a hit on a face not counted in
     the setting drops the box; PR over ``num_thresholds`` thresholds
     ``1 - t/num_thresholds``; VOC area AP. Ground-truth images without
@@ -427,6 +436,8 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
         {'precision', 'recall', 'thresholds'}}}``; the arrays are indexed by
         threshold, from the highest threshold to 0.
     """
+    if num_thresholds < 1:
+        raise ValueError(f'num_thresholds must be >= 1, got {num_thresholds}')
     flat = ground_truth._flat
     # Step 2 needs every box, including images outside the ground truth.
     checked: Dict[str, Dict[str, np.ndarray]] = {}
@@ -445,6 +456,8 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
         pred = checked.get(event, {}).get(name)
         if pred is None or pred.shape[0] == 0 or hi == lo:
             continue
+        # The order among equal scores cannot change the PR counts: tied
+        # boxes pass exactly the same thresholds.
         pred = pred[np.argsort(-pred[:, 4], kind='stable')]
         iou, gt_idx = _best_gt(pred, flat, lo, hi)
         best_iou.append(iou)
@@ -533,8 +546,11 @@ def plot_wider_pr_curves(result: dict,
         fig = Figure(figsize=(6, 5))
         FigureCanvasAgg(fig)
         ax = fig.add_subplot(1, 1, 1)
-        ax.plot(recall[shown], precision[shown], linewidth=2,
-                label=f'{label}-{result[setting]:.3f}')
+        ax.plot(
+            recall[shown],
+            precision[shown],
+            linewidth=2,
+            label=f'{label}-{result[setting]:.3f}')
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_xlabel('Recall')

@@ -1,20 +1,22 @@
 """Straightforward reference of the official WIDER FACE evaluation.
 
 A literal, loop-by-loop transcription of the protocol in
-``docs/wider-eval-protocol.md`` (the official MATLAB ``eval_tools`` and its
-Python ports): per setting, per image, per prediction, per threshold. It is
-slow (about a minute on the full validation set) and exists only as the
-trusted baseline that tests and ``tools/analysis_tools/benchmark_wider_eval.py``
-compare :func:`~.wider_eval.evaluate_wider` against. It shares nothing with the
-fast implementation except the ground-truth container.
+``shared/docs/wider-eval-protocol.md`` (the official MATLAB ``eval_tools``
+and its Python ports): per setting, per image, per prediction, per threshold.
+It is slow (about a minute on the full validation set) and exists only as the
+trusted baseline that the tests and
+``tools/analysis_tools/benchmark_wider_eval.py`` compare
+:func:`~.wider_eval.evaluate_wider` against. It shares nothing with the fast
+implementation except the ground-truth container.
 """
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
 from .wider_eval import WiderGroundTruth
 
 _SETTINGS = ('easy', 'medium', 'hard')
+_Preds = Dict[str, Dict[str, np.ndarray]]  # preds[event][image] -> (K, 5)
 
 
 def _sort_by_score(boxes: np.ndarray) -> np.ndarray:
@@ -24,9 +26,7 @@ def _sort_by_score(boxes: np.ndarray) -> np.ndarray:
     return np.array(rows, dtype=np.float64).reshape(-1, 5)
 
 
-def _normalise_scores(
-    preds: Dict[str, Dict[str, np.ndarray]]
-) -> Dict[str, Dict[str, np.ndarray]]:
+def _normalise_scores(preds: _Preds) -> _Preds:
     """Step 2: one global min-max over every box of the prediction set."""
     max_score = -float('inf')
     min_score = float('inf')
@@ -36,7 +36,7 @@ def _normalise_scores(
                 max_score = max(max_score, row[4])
                 min_score = min(min_score, row[4])
     diff = max_score - min_score
-    out: Dict[str, Dict[str, np.ndarray]] = {}
+    out: _Preds = {}
     for event, images in preds.items():
         out[event] = {}
         for name, boxes in images.items():
@@ -50,8 +50,7 @@ def _normalise_scores(
     return out
 
 
-def _iou_row(box: Sequence[float],
-             gt_xyxy: List[List[float]]) -> List[float]:
+def _iou_row(box: Sequence[float], gt_xyxy: List[List[float]]) -> List[float]:
     """IoU of one x1,y1,x2,y2 box with every ground truth, +1 pixel rule."""
     overlaps = [0.0] * len(gt_xyxy)
     box_area = (box[2] - box[0] + 1) * (box[3] - box[1] + 1)
@@ -71,7 +70,8 @@ def _image_eval(pred: np.ndarray, gt: np.ndarray, ignore: np.ndarray,
     """Step 4: greedy matching of one image's sorted boxes."""
     # Plain Python floats: the same IEEE doubles, much faster per element.
     pred_xyxy = [[x, y, x + w, y + h] for x, y, w, h, _ in pred.tolist()]
-    gt_xyxy = [[float(x), float(y),
+    gt_xyxy = [[float(x),
+                float(y),
                 float(x) + float(w),
                 float(y) + float(h)] for x, y, w, h in gt.tolist()]
     pred_recall = np.zeros(len(pred))
@@ -121,11 +121,10 @@ def _voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
     return ap
 
 
-def evaluate_wider_reference(
-        predictions: Mapping[str, Mapping[str, np.ndarray]],
-        ground_truth: WiderGroundTruth,
-        iou_thresh: float = 0.5,
-        num_thresholds: int = 1000) -> dict:
+def evaluate_wider_reference(predictions: Mapping[str, Mapping[str, Any]],
+                             ground_truth: WiderGroundTruth,
+                             iou_thresh: float = 0.5,
+                             num_thresholds: int = 1000) -> dict:
     """Official WIDER FACE easy/medium/hard AP, by the literal loops.
 
     Args:
@@ -140,8 +139,10 @@ def evaluate_wider_reference(
         {'precision', 'recall'}}}``; precision is NaN where no box passes.
     """
     sorted_preds = {
-        event: {name: _sort_by_score(b)
-                for name, b in images.items()}
+        event: {
+            name: _sort_by_score(b)
+            for name, b in images.items()
+        }
         for event, images in predictions.items()
     }
     preds = _normalise_scores(sorted_preds)

@@ -99,8 +99,8 @@ class WiderFaceMetric(BaseMetric):
             self.results.append((event, name, xywh_score))
 
     def compute_metrics(
-            self, results: List[Tuple[str, str, np.ndarray]]) -> Dict[str,
-                                                                     float]:
+            self, results: List[Tuple[str, str,
+                                      np.ndarray]]) -> Dict[str, float]:
         """Evaluate all collected detections.
 
         Args:
@@ -121,17 +121,19 @@ class WiderFaceMetric(BaseMetric):
         if self.plot_dir:
             plot_wider_pr_curves(result, self.plot_dir, self.plot_label)
         metrics = {s: float(result[s]) for s in WIDER_SETTINGS}
-        MMLogger.get_current_instance().info(
-            '\n' + self._table(metrics, preds))
+        MMLogger.get_current_instance().info('\n' +
+                                             self._table(metrics, preds))
         return metrics
 
     def _table(self, metrics: Mapping[str, float],
                preds: Mapping[str, Mapping[str, np.ndarray]]) -> str:
         """A small text table: setting, AP, faces counted."""
         n_images = sum(len(images) for images in preds.values())
-        rows = [f'WIDER FACE val ({n_images}/{len(self.ground_truth)} '
-                f'images with detections, IoU {self.iou_thr})',
-                f'{"setting":<8}| {"AP":>7} | {"faces":>6}']
+        rows = [
+            f'WIDER FACE val ({n_images}/{len(self.ground_truth)} '
+            f'images with detections, IoU {self.iou_thr})',
+            f'{"setting":<8}| {"AP":>7} | {"faces":>6}'
+        ]
         rows.append('-' * len(rows[-1]))
         for s in WIDER_SETTINGS:
             rows.append(f'{s:<8}| {metrics[s]:7.4f} | '

@@ -88,3 +88,35 @@ model = dict(
     teacher_ckpt={teacher_ckpt!r},
     distiller=dict(connectors=dict(adapter=dict(out_channel=128))))
 '''
+
+WIDER_TOY_DATA = '''
+_data_root = {root!r}
+_train_pipeline = [
+    dict(type='LoadImageFromFile', color_type='grayscale'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=(100000, 128), keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs')
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=_data_root, pipeline=_train_pipeline))
+val_dataloader = dict(num_workers=0, persistent_workers=False,
+                      dataset=dict(data_root=_data_root))
+test_dataloader = val_dataloader
+val_evaluator = dict(gt_dir=_data_root + 'wider_face_split')
+test_evaluator = val_evaluator
+train_cfg = dict(max_iters={iters}, val_interval={iters})
+default_hooks = dict(logger=dict(interval=1),
+                     checkpoint=dict(interval={iters}))
+'''
+
+
+def write_wider_toy_config(path: str, base: str, data_root: str,
+                           iters: int = 4, extra: str = '') -> str:
+    """A config at ``path`` inheriting ``configs/<base>`` on toy WIDER data."""
+    text = f'_base_ = {osp.join(REPO, "configs", base)!r}\n'
+    text += WIDER_TOY_DATA.format(root=data_root, iters=iters) + extra
+    with open(path, 'w') as f:
+        f.write(text)
+    return path

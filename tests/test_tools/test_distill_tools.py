@@ -1,0 +1,87 @@
+"""Distillation end to end through the user's tools, at toy size:
+train a teacher, distill a student with tools/train.py, extract the student
+and evaluate it with tools/test.py and the student's own config."""
+import os.path as osp
+import re
+
+import pytest
+
+from conftest import run_tool
+from toy_configs import (QM_CONFIG, TOY_TEACHER_MODEL, toy_distill_model,
+                         write_toy_config, write_wider_toy_config)
+
+VOC_TEACHER = 'faster_rcnn/faster-rcnn_r18-dc5_40k_voc0712.py'
+VOC_STUDENT = 'faster_rcnn/faster-rcnn_r18-1-16-dc5_40k_voc0712.py'
+
+
+def _train(config: str, work_dir: str) -> str:
+    result = run_tool(['tools/train.py', config, '--work-dir', work_dir])
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+def _train_losses(log: str) -> set:
+    lines = [line for line in log.splitlines() if 'Iter(train)' in line]
+    return set(re.findall(r'(\w+\.loss_\w+):', lines[-1])) if lines else set()
+
+
+def test_voc_quantization_mimic_train_extract_test(voc_root, tmp_path):
+    teacher_cfg = write_toy_config(str(tmp_path / 'teacher.py'), VOC_TEACHER,
+                                   voc_root, iters=2, extra=TOY_TEACHER_MODEL)
+    _train(teacher_cfg, str(tmp_path / 'teacher'))
+    teacher_ckpt = str(tmp_path / 'teacher' / 'iter_2.pth')
+
+    qm_cfg = write_toy_config(str(tmp_path / 'qm.py'), QM_CONFIG, voc_root,
+                              iters=4, extra=toy_distill_model(teacher_ckpt))
+    log = _train(qm_cfg, str(tmp_path / 'qm'))
+    losses = _train_losses(log)
+    assert 'distill.loss_mimic' in losses
+    assert {'student.loss_cls', 'student.loss_rpn_cls'} <= losses
+    assert 'pascal_voc/mAP' in log  # validation evaluates the student
+
+    student_ckpt = str(tmp_path / 'student.pth')
+    extracted = run_tool([
+        'tools/model_converters/extract_student.py',
+        str(tmp_path / 'qm' / 'iter_4.pth'), student_ckpt
+    ])
+    assert extracted.returncode == 0, extracted.stderr[-2000:]
+    student_cfg = write_toy_config(str(tmp_path / 'student.py'), VOC_STUDENT,
+                                   voc_root, extra='''
+model = dict(rpn_head=dict(anchor_generator=dict(scales=[2, 4])))
+''')
+    tested = run_tool(['tools/test.py', student_cfg, student_ckpt,
+                       '--work-dir', str(tmp_path / 'test')])
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    output = tested.stdout + tested.stderr
+    assert 'pascal_voc/mAP' in output
+    assert 'unexpected key' not in output and 'missing keys' not in output
+
+    # A plain detector checkpoint is refused by the converter, clearly.
+    refused = run_tool(['tools/model_converters/extract_student.py',
+                        teacher_ckpt, str(tmp_path / 'x.pth')])
+    assert refused.returncode == 2
+    assert 'not a distillation checkpoint' in refused.stderr
+
+
+@pytest.fixture(scope='module')
+def wider_root(tmp_path_factory):
+    from qmimic_mm.datasets import DemoFacesConfig, make_demo_faces
+    root = str(tmp_path_factory.mktemp('wider'))
+    make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, seed=1),
+                    progress=False)
+    return root + '/'
+
+
+def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
+    teacher_cfg = write_wider_toy_config(
+        str(tmp_path / 'teacher.py'), 'rfcn/rfcn_vgg1-4_80k_wider.py',
+        wider_root, iters=2)
+    _train(teacher_cfg, str(tmp_path / 'teacher'))
+    qm_cfg = write_wider_toy_config(
+        str(tmp_path / 'qm.py'), 'qmimic/rfcn_vgg1-32_wider.py', wider_root,
+        iters=4, extra=f"model = dict(teacher_ckpt="
+        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r})\n")
+    log = _train(qm_cfg, str(tmp_path / 'qm'))
+    assert {'distill.loss_mimic', 'student.loss_cls'} <= _train_losses(log)
+    assert 'wider/easy' in log and 'wider/hard' in log
+    assert osp.isfile(tmp_path / 'qm' / 'iter_4.pth')

@@ -108,12 +108,15 @@ class QuantMimicLoss(nn.Module):
             s_feature = F.interpolate(
                 s_feature, size=t_feature.shape[-2:], mode='bilinear',
                 align_corners=False)
-        t_feature = t_feature.detach().to(s_feature.dtype)
+        with torch.no_grad():  # the teacher is a fixed target
+            t_feature = t_feature.to(s_feature.dtype)
+            if self.quantizer is not None:
+                t_feature = self.quantizer.quantize(t_feature)
         if self.quantizer is not None:
             s_feature = self.quantizer(s_feature)
-            t_feature = self.quantizer(t_feature)
         # Squared L2 over channels, per cell: (B, H, W).
-        sq_dist = (t_feature - s_feature).pow(2).sum(dim=1)
+        diff = s_feature - t_feature
+        sq_dist = (diff * diff).sum(dim=1)
         num_rois = rois.shape[0]
         if num_rois == 0:
             return sq_dist.sum() * 0.0

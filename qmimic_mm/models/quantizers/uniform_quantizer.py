@@ -50,11 +50,16 @@ class UniformQuantizer(FeatureQuantizer):
 
     def quantize(self, x: torch.Tensor) -> torch.Tensor:
         """Eq. 1: nearest dictionary entry, midpoints rounding down."""
-        levels = torch.ceil(x / self.stride - 0.5).clamp_(min=0)
-        quantized = levels * self.stride
+        # One allocation, then in place: this runs on whole feature maps
+        # every training step.
+        if self.stride == 1.0:
+            quantized = (x - 0.5).ceil_().clamp_(min=0)
+        else:
+            quantized = x.div(self.stride).sub_(0.5).ceil_().clamp_(min=0)
+            quantized.mul_(self.stride)
         if self.max_value is not None:
             top = (self.max_value // self.stride) * self.stride
-            quantized = quantized.clamp_(max=top)
+            quantized.clamp_(max=top)
         return quantized
 
     def extra_repr(self) -> str:

@@ -14,43 +14,19 @@ Usage::
 The last line printed is ``speedup: X``.
 """
 import argparse
-import importlib.util
 import os.path as osp
 import sys
 import tempfile
 import time
-import types
 from typing import TYPE_CHECKING, Dict
 
 import numpy as np
 
-if TYPE_CHECKING:  # the runtime import goes through import_functional()
+if TYPE_CHECKING:
     from qmimic_mm.evaluation.functional import WiderGroundTruth
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def import_functional() -> types.ModuleType:
-    """Import ``qmimic_mm.evaluation.functional`` without mmdet.
-
-    The ``__init__`` of ``qmimic_mm`` and ``qmimic_mm.evaluation`` import the
-    whole mmdet-based project; registering those two packages as bare
-    packages first (when nothing has imported them yet) skips their
-    ``__init__`` so this tool needs only numpy and scipy.
-    """
-    spec = importlib.util.find_spec('qmimic_mm')
-    if spec is None:
-        sys.path.insert(0, REPO_ROOT)
-        spec = importlib.util.find_spec('qmimic_mm')
-    roots = list(spec.submodule_search_locations)
-    for name in ('qmimic_mm', 'qmimic_mm.evaluation'):
-        if name not in sys.modules:
-            pkg = types.ModuleType(name)
-            pkg.__path__ = roots
-            sys.modules[name] = pkg
-        roots = [osp.join(p, 'evaluation') for p in roots]
-    import qmimic_mm.evaluation.functional as functional
-    return functional
+sys.path.insert(0, REPO_ROOT)
 
 
 def make_predictions(gt: 'WiderGroundTruth',
@@ -144,7 +120,7 @@ def main() -> None:
         help='extra fast runs (best is shown)')
     args = parser.parse_args()
 
-    functional = import_functional()
+    from qmimic_mm.evaluation import functional
     gt = functional.load_wider_ground_truth(args.gt)
     synthetic = make_predictions(gt, args.seed)
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,41 +7,16 @@ Usage::
 
 ``--pred`` holds ``<event>/<image>.txt`` files in the official submission
 layout; ``--gt`` holds ``wider_face_val.mat`` and ``wider_{easy,medium,hard}
-_val.mat`` from the official eval_tools. Needs only numpy and scipy
-(matplotlib for ``--plot-dir``); mmdet is not imported.
+_val.mat`` from the official eval_tools. No model is loaded.
 """
 import argparse
-import importlib.util
 import json
 import os.path as osp
 import sys
-import types
 from typing import List, Optional
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def import_functional() -> types.ModuleType:
-    """Import ``qmimic_mm.evaluation.functional`` without mmdet.
-
-    The ``__init__`` of ``qmimic_mm`` and ``qmimic_mm.evaluation`` import the
-    whole mmdet-based project; registering those two packages as bare
-    packages first (when nothing has imported them yet) skips their
-    ``__init__`` so this tool needs only numpy and scipy.
-    """
-    spec = importlib.util.find_spec('qmimic_mm')
-    if spec is None:
-        sys.path.insert(0, REPO_ROOT)
-        spec = importlib.util.find_spec('qmimic_mm')
-    roots = list(spec.submodule_search_locations)
-    for name in ('qmimic_mm', 'qmimic_mm.evaluation'):
-        if name not in sys.modules:
-            pkg = types.ModuleType(name)
-            pkg.__path__ = roots
-            sys.modules[name] = pkg
-        roots = [osp.join(p, 'evaluation') for p in roots]
-    import qmimic_mm.evaluation.functional as functional
-    return functional
+sys.path.insert(0, REPO_ROOT)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -66,7 +41,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         malformed file (one ``error:`` line on stderr).
     """
     args = parse_args(argv)
-    functional = import_functional()
+    from qmimic_mm.evaluation import functional
     try:
         for flag, folder in (('--pred', args.pred), ('--gt', args.gt)):
             if not osp.isdir(folder):

@@ -13,7 +13,7 @@ model = dict(
         student_recorders=dict(
             feat=dict(type='ModuleOutputs', source='backbone'),
             rois=dict(type='TrainingRoIs', source='roi_head',
-                      roi_source='sampled')),
+                      roi_source='auto')),  # R-FCN (OHEM): proposals
         teacher_recorders=dict(
             feat=dict(type='ModuleOutputs', source='backbone')),
         connectors=dict(

@@ -3,12 +3,13 @@ import functools
 from typing import Any, List, Optional
 
 import torch
+from mmdet.models.task_modules.samplers import OHEMSampler
 from mmdet.structures.bbox import bbox2roi
 from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
 from mmrazor.registry import TASK_UTILS
 from torch import nn
 
-ROI_SOURCES = ('sampled', 'proposals')
+ROI_SOURCES = ('auto', 'sampled', 'proposals')
 
 
 @TASK_UTILS.register_module()
@@ -27,7 +28,9 @@ class TrainingRoIsRecorder(BaseRecorder):
             forward (the 128 sampled RoIs per image of Faster R-CNN; after
             OHEM, the kept hard RoIs). ``'proposals'``: every RPN proposal
             handed to the head (the 2000 RoIs of the paper's R-FCN setting,
-            which OHEM scores). Defaults to 'sampled'.
+            which OHEM scores). ``'auto'``: ``'proposals'`` when the head
+            samples with OHEM, else ``'sampled'`` — the paper's choice for
+            both detectors. Defaults to 'auto'.
 
     Example:
         >>> student_recorders = dict(
@@ -35,7 +38,7 @@ class TrainingRoIsRecorder(BaseRecorder):
     """
 
     def __init__(self, source: str = 'roi_head',
-                 roi_source: str = 'sampled') -> None:
+                 roi_source: str = 'auto') -> None:
         super().__init__(source)
         if roi_source not in ROI_SOURCES:
             raise ValueError(
@@ -53,6 +56,10 @@ class TrainingRoIsRecorder(BaseRecorder):
             raise ValueError(
                 f'TrainingRoIsRecorder: the student has no module {self.source!r}; '
                 'set `source` to its RoI head (e.g. "roi_head").') from None
+        if self.roi_source == 'auto':
+            sampler = getattr(head, 'bbox_sampler', None)
+            self.roi_source = ('proposals' if isinstance(sampler, OHEMSampler)
+                               else 'sampled')
         if self.roi_source == 'proposals':
             head.loss = self._wrap_loss(head.loss)
         else:

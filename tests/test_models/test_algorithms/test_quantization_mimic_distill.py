@@ -113,3 +113,16 @@ def test_teacher_ckpt_is_loaded(tmp_path, voc_root):
     loaded = build(tmp_path, voc_root, teacher_ckpt=ckpt)
     weight = loaded.teacher.backbone.conv1.weight
     assert torch.all(weight == 0.25)
+
+
+def test_auto_roi_source_follows_the_sampler(tmp_path, voc_root):
+    options = {'model.distiller.student_recorders.rois.roi_source': 'auto'}
+    algorithm = build(tmp_path, voc_root, options=options)
+    recorder = algorithm.distiller.student_recorders.get_recorder('rois')
+    assert recorder.roi_source == 'sampled'  # Faster R-CNN: RandomSampler
+    options['model.architecture.train_cfg'] = dict(rcnn=dict(sampler=dict(
+        type='OHEMSampler', num=128, pos_fraction=0.25, neg_pos_ub=-1,
+        add_gt_as_proposals=True)))
+    algorithm = build(tmp_path, voc_root, options=options)
+    recorder = algorithm.distiller.student_recorders.get_recorder('rois')
+    assert recorder.roi_source == 'proposals'

@@ -1,0 +1,122 @@
+"""Smoke tests of tools/analysis_tools/{get_flops,benchmark,table1}.py at
+tiny input sizes."""
+import importlib.util
+import os.path as osp
+import re
+import sys
+
+import pytest
+
+from conftest import CONFIGS, REPO
+
+
+def _load_tool(name: str):
+    """Import ``tools/analysis_tools/<name>.py`` without adding its folder
+    to ``sys.path`` (its module names are generic)."""
+    path = osp.join(REPO, 'tools', 'analysis_tools', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+get_flops = _load_tool('get_flops')
+
+VGG1_4 = osp.join(CONFIGS, 'rfcn', 'rfcn_vgg1-4_80k_wider.py')
+VGG1_32 = osp.join(CONFIGS, 'rfcn', 'rfcn_vgg1-32_80k_wider.py')
+SHAPE = (64, 96)
+UNITS = {'': 1, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12}
+
+
+def parse_size(text: str) -> float:
+    """'19.632K' -> 19632.0 (mmengine's _format_size)."""
+    number, unit = re.fullmatch(r'([\d.]+)([KMGT]?)', text).groups()
+    return float(number) * UNITS[unit]
+
+
+def build(config: str, fuse: bool = False):
+    cfg = get_flops.load_detector_config(config)
+    return get_flops.build_detector(cfg, fuse_conv_bn=fuse)
+
+
+def test_get_flops_prints_detector_and_backbone(tool):
+    result = tool(['tools/analysis_tools/get_flops.py', VGG1_32, '--shape',
+                   *map(str, SHAPE)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    found = {
+        part: (flops, params) for part, flops, params in re.findall(
+            r'^(Detector|Backbone): Flops: (\S+)  Params: (\S+)$', out,
+            re.M)
+    }
+    assert set(found) == {'Detector', 'Backbone'}, out
+    assert 'Input shape: (1, 1, 64, 96)' in out  # gray, already /16
+    assert 'PS-RoI pooling' in out
+    model = build(VGG1_32)
+    params = sum(p.numel() for p in model.parameters())
+    backbone_params = sum(p.numel() for p in model.backbone.parameters())
+    assert parse_size(found['Detector'][1]) == pytest.approx(params, 1e-3)
+    assert parse_size(found['Backbone'][1]) == pytest.approx(
+        backbone_params, 1e-3)
+    # VGG-1-32 convs (no BN): 54 MACs per pixel in stage 1, then 216, 1440,
+    # 5760, 6912 per pixel at strides 2, 4, 8, 16 -> 0.25 GMACs at 768x1024
+    det_flops, bb_flops = (parse_size(found[k][0])
+                           for k in ('Detector', 'Backbone'))
+    h, w = SHAPE
+    convs = h * w * (54 + 216 / 4 + 1440 / 16 + 5760 / 64 + 6912 / 256)
+    assert convs < bb_flops < 1.2 * convs  # + 2 per element for BN
+    assert bb_flops < det_flops < 1.2 * bb_flops
+
+
+def test_backbone_flops_scale_with_width_squared():
+    vgg1_4 = get_flops.count_complexity(build(VGG1_4, fuse=True), SHAPE)
+    vgg1_32 = get_flops.count_complexity(build(VGG1_32, fuse=True), SHAPE)
+    ratio = vgg1_32['backbone_flops'] / vgg1_4['backbone_flops']
+    # Every conv shrinks by (1/8)^2 except conv1_1, whose single gray input
+    # channel is not divided (1/8): the ratio is a bit above 1/64.
+    assert 1 / 64 < ratio < 1 / 56
+    assert vgg1_32['params'] == sum(
+        p.numel() for p in build(VGG1_32, fuse=True).parameters())
+    assert vgg1_32['input_shape'] == (1, 1, *SHAPE)
+    assert vgg1_32['feat_shape'] == (1, 16, SHAPE[0] // 16, SHAPE[1] // 16)
+
+
+def test_benchmark_prints_side_by_side_table(tool):
+    result = tool([
+        'tools/analysis_tools/benchmark.py', VGG1_4, VGG1_32, '--shape',
+        *map(str, SHAPE), '--repeat', '2', '--warmup', '1', '--threads', '1'
+    ])
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith('| config'))
+    assert 'speed-up' in header and 'backbone (ms)' in header
+    rows = [line for line in lines
+            if line.startswith('| rfcn_vgg1-')]
+    assert [row.split('|')[1].strip() for row in rows] == [
+        'rfcn_vgg1-4_80k_wider', 'rfcn_vgg1-32_80k_wider']
+    cells = [row.split('|')[1:-1] for row in rows]
+    assert cells[0][4].strip() == '1.00x'  # speed-up of the reference
+    assert float(cells[1][4].strip().rstrip('x')) > 0
+    assert '1 thread(s)' in result.stdout
+    if sys.platform.startswith('linux'):  # glibc's mallopt
+        assert 'malloc keeps freed memory' in result.stdout
+
+
+def test_table1_markdown(tool):
+    result = tool(['tools/analysis_tools/table1.py', '--shape',
+                   *map(str, SHAPE), '--repeat', '1', '--warmup', '0',
+                   '--threads', '1'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line for line in result.stdout.splitlines()
+            if line.startswith('| VGG')]
+    assert [row.split('|')[1].strip() for row in rows] == [
+        'VGG16 R-FCN', 'VGG-1-4 R-FCN', 'VGG-1-32 R-FCN']
+    assert rows[0].split('|')[6].strip() == '1.0x'
+
+
+def test_bad_arguments_give_one_line_errors(tool):
+    result = tool(['tools/analysis_tools/benchmark.py', VGG1_32,
+                   'configs/rfcn/missing.py', '--no-flops'])
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        'error: config file not found: configs/rfcn/missing.py')

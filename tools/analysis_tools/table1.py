@@ -1,0 +1,92 @@
+"""The paper's Table 1: speed and size of VGG16 / VGG-1-4 / VGG-1-32 R-FCN.
+
+    python tools/analysis_tools/table1.py [--shape H W] [--repeat N]
+        [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
+        [--no-fuse-conv-bn]
+
+Quantization Mimic (Wei et al., ECCV 2018), Table 1 compares the three
+R-FCN detectors on one image whose longer side is 1024 (Titan X there; CPU
+here by default). This script builds the three configs of ``configs/rfcn``
+with random weights, counts FLOPs / params with ``get_flops.py`` and times
+them side by side, interleaved, in one run with ``benchmark.py``; it prints
+a markdown table. Size is the theoretical float32 size of the parameters
+(4 bytes each, MB = 2^20 bytes). Batch norm is folded into the convs by
+default, as in a deployed model (the paper's VGG16 has none; the configs
+add it only to train from scratch); ``--no-fuse-conv-bn`` keeps it. Threads,
+``OMP_WAIT_POLICY`` and malloc are set as in ``benchmark.py``, whose
+docstring says why.
+"""
+import argparse
+import os.path as osp
+import sys
+from typing import Any, Dict, Sequence
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from benchmark import (add_common_args, benchmark, describe_run,  # noqa: E402
+                       setup_runtime, speedups)
+from mmengine.analysis.print_helper import _format_size  # noqa: E402
+
+from qmimic_mm.utils import PROJECT_CONFIGS, report_user_errors  # noqa: E402
+
+#: (row name, config) of Table 1; speed-ups are relative to the first row.
+MODELS = (
+    ('VGG16 R-FCN', 'rfcn/rfcn_vgg16_80k_wider.py'),
+    ('VGG-1-4 R-FCN', 'rfcn/rfcn_vgg1-4_80k_wider.py'),
+    ('VGG-1-32 R-FCN', 'rfcn/rfcn_vgg1-32_80k_wider.py'),
+)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Table 1: FLOPs, size and latency of the R-FCN models')
+    add_common_args(parser, repeat=5, warmup=1)
+    parser.add_argument(
+        '--no-fuse-conv-bn', action='store_true',
+        help='keep batch norm as separate layers')
+    return parser.parse_args()
+
+
+def format_table1(results: Sequence[Dict[str, Any]]) -> str:
+    """Markdown Table 1 from :func:`benchmark.benchmark`'s results."""
+    header = [
+        'Model', 'FLOPs', 'Params', 'Size (MB, fp32)', 'Latency (ms)',
+        'Speed-up', 'Backbone FLOPs', 'Backbone latency (ms)',
+        'Backbone speed-up'
+    ]
+    rows = [header, ['---'] + ['---:'] * (len(header) - 1)]
+    det_up = speedups(results, 'detector')
+    bb_up = speedups(results, 'backbone')
+    for (name, _), result, det, bb in zip(MODELS, results, det_up, bb_up):
+        rows.append([
+            name,
+            _format_size(result['flops']),
+            _format_size(result['params']),
+            f'{result["params"] * 4 / 2**20:.3g}',
+            f'{result["detector_ms"]:.1f}',
+            f'{det:.1f}x',
+            _format_size(result['backbone_flops']),
+            f'{result["backbone_ms"]:.1f}',
+            f'{bb:.1f}x',
+        ])
+    return '\n'.join('| ' + ' | '.join(row) + ' |' for row in rows)
+
+
+@report_user_errors
+def main() -> None:
+    args = parse_args()
+    setup_runtime(args)
+    fuse = not args.no_fuse_conv_bn
+    configs = [str(PROJECT_CONFIGS / config) for _, config in MODELS]
+    results = benchmark(configs, shape=args.shape, repeat=args.repeat,
+                        warmup=args.warmup, device=args.device,
+                        fuse_conv_bn=fuse)
+    run = describe_run(args, fuse)
+    print(f'Table 1 (gray, {run}; random weights; FLOPs = '
+          'multiply-accumulates)')
+    print()
+    print(format_table1(results))
+
+
+if __name__ == '__main__':
+    main()

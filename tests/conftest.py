@@ -25,7 +25,9 @@ def run_tool(args: List[str], cwd: Optional[str] = None,
              env: Optional[Dict[str, str]] = None,
              timeout: int = 600) -> subprocess.CompletedProcess:
     """Run a repo tool with the current interpreter; capture its output."""
-    full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='2')
+    # One thread per tool process: OpenMP spin-waiting makes 2 threads
+    # many times slower when anything else shares the 2 cores.
+    full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     full_env.update(env or {})
     command = args if args[0].endswith('.sh') else [sys.executable, *args]
     return subprocess.run(

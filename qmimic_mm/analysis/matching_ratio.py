@@ -1,0 +1,235 @@
+"""Per-RoI matching ratio of teacher and student (Wei et al. 2018, Fig. 5).
+
+Sec. 4.1 ("Ablation Study on Quantization Operation") measures how well a
+student's last feature map matches its teacher's: for each RoI, the share of
+the map's elements inside it whose distance ``|f_t^i - f_s^i|`` is below a
+threshold (0.3 in the paper), histogrammed over the RoIs of the WIDER FACE
+val set. Fig. 5 compares the full-precision pair (Li et al.'s mimic: fp
+teacher, fp student) with the quantized pair (Quantization Mimic: ``Q`` on
+both maps); quantization shifts the histogram to higher ratios.
+
+The RoI covers exactly the cells the mimic loss reads
+(:func:`~qmimic_mm.models.losses.quant_mimic_loss.roi_cell_masks`), the
+student map is the adapter output ``r(f_s)`` resized onto the teacher grid
+like :class:`~qmimic_mm.models.losses.QuantMimicLoss` does, and the
+quantizer is the loss's own ``Q``.
+"""
+from typing import Dict, Iterable, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmdet.structures.bbox import bbox2roi
+from torch import nn
+
+from qmimic_mm.models.losses.quant_mimic_loss import roi_cell_masks
+from qmimic_mm.models.quantizers import UniformQuantizer
+
+#: Distance under which two entries match (Sec. 4.1).
+PAPER_THRESHOLD = 0.3
+
+
+def roi_matching_ratios(t_feature: torch.Tensor,
+                        s_feature: torch.Tensor,
+                        rois: torch.Tensor,
+                        stride: float,
+                        threshold: float = PAPER_THRESHOLD,
+                        quantizer: Optional[nn.Module] = None) -> torch.Tensor:
+    """Matching ratio of every RoI (Fig. 5).
+
+    ``ratio_i = #{e in RoI i : |f_t^e - f_s^e| < threshold} / #{e in RoI i}``
+    where the elements ``e`` are all channels of every feature cell inside
+    RoI ``i`` (cells as :func:`roi_cell_masks` selects them for the mimic
+    loss of Eq. 5/6).
+
+    Args:
+        t_feature (Tensor): Teacher map ``f_t``, (B, C, H, W).
+        s_feature (Tensor): Student map after the adapter, ``r(f_s)``,
+            (B, C, h, w); resized bilinearly to (H, W) when it differs, as
+            the mimic loss does.
+        rois (Tensor): (K, 5) ``[batch_idx, x1, y1, x2, y2]`` in pixels.
+        stride (float): Stride of the teacher map in pixels.
+        threshold (float): Match distance. Defaults to 0.3 (the paper's).
+        quantizer (nn.Module, optional): ``Q`` applied to both maps first
+            (the quantized pair of Fig. 5); None compares them as they are.
+
+    Returns:
+        Tensor: (K,) float64 ratios in [0, 1]; NaN for a RoI that covers no
+        cell of the map (only possible for a box entirely off the map).
+    """
+    if s_feature.shape[:2] != t_feature.shape[:2]:
+        raise ValueError(
+            'roi_matching_ratios: batch size and channels must agree, got '
+            f'student {tuple(s_feature.shape)} and teacher '
+            f'{tuple(t_feature.shape)} (apply the adapter r to the student '
+            'map first).')
+    if s_feature.shape[-2:] != t_feature.shape[-2:]:
+        s_feature = F.interpolate(
+            s_feature, size=t_feature.shape[-2:], mode='bilinear',
+            align_corners=False)
+    t_feature, s_feature = t_feature.detach(), s_feature.detach()
+    if quantizer is not None:
+        t_feature, s_feature = quantizer(t_feature), quantizer(s_feature)
+    # Matched channels per cell, (B, H, W): one count per cell turns the
+    # per-RoI element count into the same mask product the loss uses.
+    matched = ((t_feature - s_feature).abs() < threshold).sum(dim=1)
+    matched = matched.to(torch.float64)
+    if rois.shape[0] == 0:
+        return matched.new_zeros(0)
+    rois = rois.detach().to(torch.float64)
+    row_mask, col_mask = roi_cell_masks(rois, stride, *matched.shape[-2:])
+    row_mask, col_mask = row_mask.to(matched.dtype), col_mask.to(matched.dtype)
+    per_row = torch.bmm(row_mask[:, None],
+                        matched[rois[:, 0].long()]).squeeze(1)  # (K, W)
+    hits = (per_row * col_mask).sum(dim=1)
+    elements = row_mask.sum(1) * col_mask.sum(1) * t_feature.shape[1]
+    return torch.where(elements > 0, hits / elements.clamp(min=1),
+                       torch.full_like(hits, float('nan')))
+
+
+def mimic_quantizer(distill_loss: nn.Module,
+                    quantize: Optional[bool]) -> Optional[nn.Module]:
+    """The ``Q`` to compare under: the loss's own unless overridden.
+
+    Args:
+        distill_loss (nn.Module): The mimic loss (``QuantMimicLoss``).
+        quantize (bool, optional): None follows the loss (quantized iff it
+            has a quantizer, i.e. Eq. 6 rather than Eq. 5); True forces
+            ``Q`` (the loss's, else the paper's uniform stride-1 quantizer);
+            False compares full-precision maps.
+
+    Returns:
+        nn.Module | None: The quantizer, or None.
+    """
+    own = getattr(distill_loss, 'quantizer', None)
+    if quantize is None:
+        return own
+    if not quantize:
+        return None
+    return own if own is not None else UniformQuantizer(stride=1.0)
+
+
+def mimic_mapping(distiller: nn.Module,
+                  loss_name: Optional[str] = None) -> Tuple[str, dict]:
+    """The distiller's mimic loss: the one fed ``s_feature`` and
+    ``t_feature``.
+
+    Args:
+        distiller (nn.Module): An MMRazor ``ConfigurableDistiller``.
+        loss_name (str, optional): Pick this loss; None takes the only one
+            with both features.
+
+    Returns:
+        tuple[str, dict]: The loss name and its forward mapping.
+    """
+    mappings = distiller.loss_forward_mappings
+    names = [name for name, mapping in mappings.items()
+             if {'s_feature', 't_feature'} <= set(mapping)]
+    if loss_name is not None:
+        if loss_name not in names:
+            raise ValueError(
+                f'loss {loss_name!r} is not a feature mimic loss of this '
+                f'distiller; choose one of {names}')
+        return loss_name, mappings[loss_name]
+    if len(names) != 1:
+        raise ValueError(
+            f'the distiller has {len(names)} feature mimic losses ({names}); '
+            'name one with loss_name')
+    return names[0], mappings[names[0]]
+
+
+@torch.no_grad()
+def collect_matching_ratios(algorithm: nn.Module,
+                            batches: Iterable[dict],
+                            threshold: float = PAPER_THRESHOLD,
+                            quantize: Optional[bool] = None,
+                            loss_name: Optional[str] = None) -> np.ndarray:
+    """Matching ratios of a trained distillation pair over a data set.
+
+    For every image, the teacher and the student run their feature
+    extractors (the distiller's recorders capture ``f_t`` and ``f_s`` exactly
+    as in training, and the trained adapter gives ``r(f_s)``); the RoIs are
+    the student's test-time RPN proposals (in the network input's pixels,
+    like the training RoIs of the loss).
+
+    Args:
+        algorithm (nn.Module): A built, loaded ``QuantizationMimicDistill``
+            (any MMRazor single-teacher distillation of two-stage detectors).
+        batches (Iterable[dict]): Test-pipeline batches (a dataloader).
+        threshold (float): Match distance. Defaults to 0.3.
+        quantize (bool, optional): See :func:`mimic_quantizer`.
+        loss_name (str, optional): See :func:`mimic_mapping`.
+
+    Returns:
+        np.ndarray: One ratio per RoI (RoIs off the map dropped).
+    """
+    distiller = algorithm.distiller
+    name, mapping = mimic_mapping(distiller, loss_name)
+    loss = distiller.distill_losses[name]
+    quantizer = mimic_quantizer(loss, quantize)
+    stride = float(getattr(loss, 'teacher_stride', 16))
+    algorithm.eval()
+    ratios = []
+    for batch in batches:
+        data = algorithm.data_preprocessor(batch, False)
+        inputs, samples = data['inputs'], data['data_samples']
+        with distiller.teacher_recorders, distiller.student_recorders:
+            algorithm.teacher.extract_feat(inputs)
+            feats = algorithm.student.extract_feat(inputs)
+            proposals = algorithm.student.rpn_head.predict(
+                feats, samples, rescale=False)
+            t_feature = distiller.get_record(**mapping['t_feature'])
+            s_feature = distiller.get_record(**mapping['s_feature'])
+        rois = bbox2roi([p.bboxes for p in proposals])
+        found = roi_matching_ratios(t_feature, s_feature, rois, stride,
+                                    threshold, quantizer)
+        ratios.append(found[~torch.isnan(found)].cpu().numpy())
+    return np.concatenate(ratios) if ratios else np.zeros(0)
+
+
+def plot_matching_ratio_histogram(ratios: Dict[str, np.ndarray],
+                                  out_file: str,
+                                  bins: int = 10,
+                                  threshold: float = PAPER_THRESHOLD) -> str:
+    """Save a Fig. 5-style histogram: share of RoIs per matching-ratio bin.
+
+    Args:
+        ratios (dict[str, np.ndarray]): Label -> per-RoI ratios, one bar
+            series each (e.g. the fp and the quantized pair).
+        out_file (str): PNG path.
+        bins (int): Number of equal bins over [0, 1]. Defaults to 10.
+        threshold (float): The match distance, for the title.
+
+    Returns:
+        str: ``out_file``.
+    """
+    # Figure + Agg canvas directly: no pyplot global backend state.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    width = (edges[1] - edges[0]) / (len(ratios) + 1)
+    fig = Figure(figsize=(7, 5.2))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    for index, (label, values) in enumerate(ratios.items()):
+        values = np.asarray(values, dtype=np.float64)
+        counts, _ = np.histogram(values, bins=edges)
+        share = counts / max(len(values), 1)
+        mean = float(values.mean()) if len(values) else float('nan')
+        ax.bar(edges[:-1] + (index + 0.5) * width, share, width=width,
+               align='edge', label=f'{label} (mean {mean:.3f}, '
+               f'{len(values)} RoIs)')
+    ax.set_xticks(edges)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f'matching ratio (share of RoI elements with '
+                  f'|f_t - f_s| < {threshold:g})')
+    ax.set_ylabel('frequency of RoIs')
+    ax.set_title('Histogram of matching ratio (Quantization Mimic, Fig. 5)')
+    ax.grid(True, axis='y', linestyle=':')
+    # Below the axes: a bar may reach 1 anywhere along the x axis.
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.16),
+              fontsize='small')
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=100)
+    return out_file

@@ -56,7 +56,7 @@ from qmimic_mm.datasets.demo_faces import (DemoFacesConfig,  # noqa: E402
                                            make_demo_faces)
 from qmimic_mm.evaluation.functional.wider_eval import (  # noqa: E402
     WIDER_SETTINGS, evaluate_wider, load_wider_ground_truth,
-    read_wider_predictions)
+    plot_wider_pr_comparison, read_wider_predictions)
 
 DEFAULT_DATA_ROOT = osp.join(REPO, 'data', 'demo_faces')
 DEFAULT_WORK_DIR = osp.join(REPO, 'work_dirs', 'demo')
@@ -622,32 +622,9 @@ def evaluate_runs(runs: Dict[str, StageRun], gt_dir: str) -> None:
 
 def plot_pr_comparison(runs: Dict[str, StageRun], out_dir: str) -> List[str]:
     """One PR figure per setting with every model (official-plot style)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    paths = []
-    for setting in WIDER_SETTINGS:
-        fig = Figure(figsize=(7, 5.5))
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot(1, 1, 1)
-        for run in runs.values():
-            curve = run.result['pr_curves'][setting]
-            shown = curve['recall'] > 0
-            ax.plot(curve['recall'][shown], curve['precision'][shown],
-                    linewidth=2,
-                    label=f'{run.stage.title} - {run.result[setting]:.3f}')
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel('Recall')
-        ax.set_ylabel('Precision')
-        ax.set_title(f'Demo faces val, {setting} (AP in the legend)')
-        ax.grid(True, linestyle=':')
-        ax.legend(loc='best', fontsize='small')
-        fig.tight_layout()
-        path = osp.join(out_dir, f'pr_{setting}.png')
-        fig.savefig(path, dpi=100)
-        paths.append(path)
-    return paths
+    return plot_wider_pr_comparison(
+        {run.stage.title: run.result for run in runs.values()}, out_dir,
+        file_prefix='pr', title='Demo faces val, AP in the legend')
 
 
 #: Fig. 5 pairs: (stage, tag, legend label).

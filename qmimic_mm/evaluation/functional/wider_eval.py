@@ -533,6 +533,25 @@ def plot_wider_pr_curves(result: dict,
     Returns:
         The written paths.
     """
+    return plot_wider_pr_comparison({label: result}, out_dir)
+
+
+def plot_wider_pr_comparison(results: Dict[str, dict],
+                             out_dir: str,
+                             file_prefix: str = 'wider_pr',
+                             title: str = 'Precision-Recall') -> List[str]:
+    """One precision-recall PNG per setting with a curve per method.
+
+    Args:
+        results: Method name (legend, shown with its AP) -> output of
+            :func:`evaluate_wider`.
+        out_dir: Folder for ``<file_prefix>_{easy,medium,hard}.png``.
+        file_prefix: File name start. Defaults to ``'wider_pr'``.
+        title: Figure title; the setting is appended.
+
+    Returns:
+        The written paths.
+    """
     # Figure + Agg canvas directly: no pyplot global backend state.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -540,25 +559,28 @@ def plot_wider_pr_curves(result: dict,
     os.makedirs(out_dir, exist_ok=True)
     paths = []
     for setting in WIDER_SETTINGS:
-        curve = result['pr_curves'][setting]
-        recall, precision = curve['recall'], curve['precision']
-        shown = recall > 0  # thresholds that no box passes have no PR point
-        fig = Figure(figsize=(6, 5))
+        fig = Figure(figsize=(6, 5) if len(results) == 1 else (7, 5.5))
         FigureCanvasAgg(fig)
         ax = fig.add_subplot(1, 1, 1)
-        ax.plot(
-            recall[shown],
-            precision[shown],
-            linewidth=2,
-            label=f'{label}-{result[setting]:.3f}')
+        for label, result in results.items():
+            curve = result['pr_curves'][setting]
+            recall, precision = curve['recall'], curve['precision']
+            shown = recall > 0  # thresholds no box passes have no PR point
+            ax.plot(
+                recall[shown],
+                precision[shown],
+                linewidth=2,
+                label=f'{label}-{result[setting]:.3f}')
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_xlabel('Recall')
         ax.set_ylabel('Precision')
-        ax.set_title(f'Precision-Recall ({setting})')
+        ax.set_title(f'{title} ({setting})')
         ax.grid(True, linestyle=':')
-        ax.legend(loc='lower left')
-        path = osp.join(out_dir, f'wider_pr_{setting}.png')
+        ax.legend(loc='lower left',
+                  fontsize='medium' if len(results) == 1 else 'small')
+        fig.tight_layout()
+        path = osp.join(out_dir, f'{file_prefix}_{setting}.png')
         fig.savefig(path, dpi=100)
         paths.append(path)
     return paths

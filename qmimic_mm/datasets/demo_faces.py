@@ -2,16 +2,21 @@
 
 Faces are the 100 LFW face crops that scikit-image ships offline
 (``skimage/data/lfw_subset.npy``; its last 100 crops are non-faces, pasted
-unlabelled as distractors), pasted at varied scales with blur, illumination changes and
-partial occlusion onto crops of scikit-image's bundled scenes and textures.
+unlabelled as distractors), pasted at varied scales with blur, illumination
+changes and partial occlusion onto crops of scikit-image's bundled scenes and
+textures. Three splits, train / val / test, each with its own face crops
+(one crop = one identity), non-face crops and scenes (:func:`split_assets`),
+so val and test measure generalisation to unseen faces on unseen scenes.
 The output mirrors the WIDER FACE release, so the same configs, dataset class
 and evaluation code run on it and on the real data::
 
-    out/WIDER_train/images/<event>/<image>.jpg
-    out/WIDER_val/images/<event>/<image>.jpg
-    out/wider_face_split/wider_face_{train,val}_bbx_gt.txt
-    out/wider_face_split/wider_face_{train,val}.mat
-    out/wider_face_split/wider_{easy,medium,hard}_val.mat
+    out/WIDER_{train,val,test}/images/<event>/<image>.jpg
+    out/wider_face_split/wider_face_{train,val,test}_bbx_gt.txt
+    out/wider_face_split/wider_face_{train,val,test}.mat
+    out/wider_face_split/wider_{easy,medium,hard}_{val,test}.mat
+
+The official release publishes no test ground truth; the synthetic test
+split carries it, named by analogy with val.
 """
 import io
 import math
@@ -30,12 +35,26 @@ from tqdm import tqdm
 DEMO_EVENTS: Tuple[str, ...] = ('0--Parade', '1--Handshaking',
                                 '2--Demonstration', '3--Riot')
 
+#: Splits in generation order; the index is part of each image's seed.
+DEMO_SPLITS: Tuple[str, ...] = ('train', 'val', 'test')
+
 #: Bundled scikit-image images without human faces, used as backgrounds and
-#: occluders.
-BACKGROUND_FILES: Tuple[str, ...] = (
-    'brick.png', 'grass.png', 'gravel.png', 'coffee.png', 'text.png',
-    'page.png', 'rocket.jpg', 'moon.png', 'coins.png', 'hubble_deep_field.jpg',
-    'clock_motion.png', 'cell.png', 'motorcycle_left.png')
+#: occluders, per split: each split has its own scenes. Every split mixes
+#: kinds (texture, document, photo, dark sky, microscopy) so val and test are
+#: as hard as train, not easier or harder by scene type.
+BACKGROUND_SPLITS: Dict[str, Tuple[str, ...]] = {
+    'train': ('brick.png', 'grass.png', 'text.png', 'coffee.png',
+              'rocket.jpg', 'moon.png', 'coins.png'),
+    'val': ('gravel.png', 'clock_motion.png', 'hubble_deep_field.jpg'),
+    'test': ('page.png', 'motorcycle_left.png', 'cell.png'),
+}
+
+#: All background files.
+BACKGROUND_FILES: Tuple[str, ...] = tuple(
+    name for split in DEMO_SPLITS for name in BACKGROUND_SPLITS[split])
+
+#: Number of face crops in ``lfw_subset.npy`` (the non-faces follow them).
+NUM_LFW_FACES = 100
 
 #: Non-face crops (0-based within the non-face half) that show eyes, a nose
 #: or a mouth: pasted unlabelled they would be unannotated faces.
@@ -59,6 +78,7 @@ class DemoFacesConfig:
     Attributes:
         num_train: Number of training images.
         num_val: Number of validation images.
+        num_test: Number of test images.
         seed: Seed; the same seed gives byte-identical annotation files and
             identical images.
         img_size: ``(min, max)`` of each image's longer side, pixels.
@@ -69,9 +89,9 @@ class DemoFacesConfig:
             ``k * zero_face_every - 1``) has no face, as a few WIDER images do.
         invalid_occlusion: Faces occluded by at least this fraction are
             marked ``invalid = 1``.
-        train_face_fraction: Leading fraction of the 100 LFW faces (and of the
-            non-faces) used for train; the rest is for val, so val face crops
-            are never seen in training.
+        split_fractions: Shares of the 100 LFW faces (and of the non-faces)
+            for train, val and test, taken as consecutive blocks, so no
+            split sees another split's face crops.
         easy_min_size: Valid faces with ``min(w, h) >=`` this are kept in the
             easy setting.
         medium_min_size: Valid faces with ``min(w, h) >=`` this are kept in
@@ -79,8 +99,9 @@ class DemoFacesConfig:
         jpeg_quality: JPEG quality of the written images.
     """
 
-    num_train: int = 200
-    num_val: int = 60
+    num_train: int = 400
+    num_val: int = 100
+    num_test: int = 200
     seed: int = 0
     img_size: Tuple[int, int] = (160, 256)
     face_size: Tuple[int, int] = (10, 80)
@@ -88,7 +109,7 @@ class DemoFacesConfig:
     max_distractors: int = 3
     zero_face_every: int = 20
     invalid_occlusion: float = 0.6
-    train_face_fraction: float = 0.7
+    split_fractions: Tuple[float, float, float] = (0.6, 0.2, 0.2)
     easy_min_size: int = 40
     medium_min_size: int = 20
     jpeg_quality: int = 90
@@ -119,6 +140,75 @@ def skimage_data_dir() -> str:
     return osp.join(osp.dirname(skimage.__file__), 'data')
 
 
+@dataclass(frozen=True)
+class SplitAssets:
+    """The source material one split draws from.
+
+    Attributes:
+        face_ids: Indices of its face crops in ``lfw_subset.npy`` (0-99);
+            each crop counts as one identity.
+        non_face_ids: Indices of its non-face crops in ``lfw_subset.npy``
+            (100-199, without :data:`FACE_LIKE_NON_FACES`).
+        backgrounds: Its background (and occluder) files.
+    """
+
+    face_ids: Tuple[int, ...]
+    non_face_ids: Tuple[int, ...]
+    backgrounds: Tuple[str, ...]
+
+
+def _blocks(items: Sequence[int],
+            fractions: Sequence[float]) -> List[Tuple[int, ...]]:
+    """Cut ``items`` into consecutive blocks holding ``fractions`` of it."""
+    bounds = np.round(np.cumsum((0.0, ) + tuple(fractions)) *
+                      len(items)).astype(int)
+    return [tuple(items[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def split_assets(
+        cfg: Optional[DemoFacesConfig] = None) -> Dict[str, SplitAssets]:
+    """Which identities, non-face crops and scenes each split uses.
+
+    The partition depends only on ``cfg.split_fractions``, not on the seed:
+    the pools of two splits never overlap.
+
+    Args:
+        cfg: Generator settings; defaults to :class:`DemoFacesConfig()`.
+
+    Returns:
+        :class:`SplitAssets` per split name of :data:`DEMO_SPLITS`.
+
+    Raises:
+        ValueError: ``split_fractions`` are not three positive shares
+            summing to at most 1.
+    """
+    cfg = cfg or DemoFacesConfig()
+    fractions = tuple(cfg.split_fractions)
+    if (len(fractions) != len(DEMO_SPLITS) or min(fractions) <= 0
+            or sum(fractions) > 1 + 1e-9):
+        raise ValueError(f'split_fractions must be three positive shares '
+                         f'(train, val, test) summing to <= 1, got '
+                         f'{fractions}')
+    face_ids = list(range(NUM_LFW_FACES))
+    non_face_ids = [
+        NUM_LFW_FACES + k for k in range(NUM_LFW_FACES)
+        if k not in FACE_LIKE_NON_FACES
+    ]
+    return {
+        split: SplitAssets(faces, non_faces, BACKGROUND_SPLITS[split])
+        for split, faces, non_faces in zip(DEMO_SPLITS,
+                                           _blocks(face_ids, fractions),
+                                           _blocks(non_face_ids, fractions))
+    }
+
+
+def load_lfw_crops() -> np.ndarray:
+    """Load all 200 crops of the bundled LFW subset as ``(200, 25, 25)``
+    ``uint8`` (100 faces, then 100 non-faces)."""
+    crops = np.load(osp.join(skimage_data_dir(), 'lfw_subset.npy'))
+    return np.round(crops * 255).astype(np.uint8)
+
+
 def load_lfw_subset() -> Tuple[np.ndarray, np.ndarray]:
     """Load the bundled LFW subset as ``uint8``.
 
@@ -126,16 +216,20 @@ def load_lfw_subset() -> Tuple[np.ndarray, np.ndarray]:
         ``(faces, non_faces)``: ``(100, 25, 25)`` uint8 faces and the non-face
         crops without :data:`FACE_LIKE_NON_FACES`.
     """
-    crops = np.load(osp.join(skimage_data_dir(), 'lfw_subset.npy'))
-    crops = np.round(crops * 255).astype(np.uint8)
-    non_faces = np.delete(crops[100:], FACE_LIKE_NON_FACES, axis=0)
-    return crops[:100], non_faces
+    crops = load_lfw_crops()
+    non_faces = np.delete(crops[NUM_LFW_FACES:], FACE_LIKE_NON_FACES, axis=0)
+    return crops[:NUM_LFW_FACES], non_faces
 
 
-def load_backgrounds() -> List[np.ndarray]:
-    """Load :data:`BACKGROUND_FILES` as gray ``uint8`` arrays."""
+def load_backgrounds(
+        files: Sequence[str] = BACKGROUND_FILES) -> List[np.ndarray]:
+    """Load bundled images as gray ``uint8`` arrays.
+
+    Args:
+        files: File names in scikit-image's data folder.
+    """
     images = []
-    for name in BACKGROUND_FILES:
+    for name in files:
         # PIL rather than cv2: libpng in cv2 warns about the ICC profiles
         # of some bundled PNGs.
         with Image.open(osp.join(skimage_data_dir(), name)) as img:
@@ -306,18 +400,18 @@ def generate_split(split: str, cfg: DemoFacesConfig, faces: np.ndarray,
     index)``, so an image does not depend on how many came before it.
 
     Args:
-        split: ``'train'`` or ``'val'``.
+        split: One of :data:`DEMO_SPLITS`.
         cfg: Generator settings.
         faces: Face crops reserved for this split.
         non_faces: Non-face crops reserved for this split.
-        backgrounds: Gray background images.
+        backgrounds: Gray background images reserved for this split.
         progress: Show a tqdm progress bar.
 
     Returns:
         The generated images with their annotations.
     """
-    num = cfg.num_train if split == 'train' else cfg.num_val
-    split_id = {'train': 0, 'val': 1}[split]
+    num = getattr(cfg, f'num_{split}')
+    split_id = DEMO_SPLITS.index(split)
     out = []
     for idx in tqdm(range(num), desc=f'demo faces {split}',
                     disable=not progress):
@@ -463,6 +557,47 @@ def save_mat(path: str, variables: Dict[str, np.ndarray]) -> None:
         f.write(bytes(data))
 
 
+def _write_split(out_dir: str, split: str, images: Sequence[DemoImage],
+                 cfg: DemoFacesConfig) -> Dict[str, int]:
+    """Write one split's images, bbx_gt file and eval ``.mat`` files.
+
+    Returns:
+        The split's counts (see :func:`make_demo_faces`).
+    """
+    split_dir = osp.join(out_dir, 'wider_face_split')
+    for item in images:
+        folder = osp.join(out_dir, f'WIDER_{split}', 'images', item.event)
+        os.makedirs(folder, exist_ok=True)
+        ok, data = cv2.imencode(
+            '.jpg', item.image,
+            [int(cv2.IMWRITE_JPEG_QUALITY), cfg.jpeg_quality])
+        if not ok:
+            raise RuntimeError(f'JPEG encoding failed for {item.name}')
+        with open(osp.join(folder, f'{item.name}.jpg'), 'wb') as f:
+            f.write(data.tobytes())
+    with open(osp.join(split_dir, f'wider_face_{split}_bbx_gt.txt'),
+              'w', newline='\n') as f:
+        f.write(format_wider_bbx_gt(images))
+    save_mat(osp.join(split_dir, f'wider_face_{split}.mat'),
+             build_wider_mat(images))
+    stats = {
+        f'{split}_images': len(images),
+        f'{split}_faces': int(sum(len(i.boxes) for i in images)),
+    }
+    if split == 'train':  # evaluated splits only need keep lists
+        return stats
+    all_rows = [i.boxes for i in images]
+    stats[f'{split}_invalid'] = int(
+        sum(int((b[:, 7] == 1).sum()) for b in all_rows))
+    for setting, min_size in (('easy', cfg.easy_min_size),
+                              ('medium', cfg.medium_min_size), ('hard', 0)):
+        save_mat(osp.join(split_dir, f'wider_{setting}_{split}.mat'),
+                 build_wider_mat(images, min_size))
+        stats[f'{split}_{setting}'] = int(
+            sum(len(keep_indices(b, min_size)) for b in all_rows))
+    return stats
+
+
 def make_demo_faces(out_dir: str,
                     cfg: Optional[DemoFacesConfig] = None,
                     progress: bool = True) -> Dict[str, int]:
@@ -474,51 +609,18 @@ def make_demo_faces(out_dir: str,
         progress: Show tqdm progress bars.
 
     Returns:
-        Counts: ``train_images``, ``val_images``, ``train_faces``,
-        ``val_faces``, ``val_invalid``, ``val_easy``, ``val_medium``,
-        ``val_hard``.
+        Counts: ``<split>_images`` and ``<split>_faces`` for every split,
+        plus ``<split>_invalid`` and ``<split>_{easy,medium,hard}`` (faces
+        counted per setting) for val and test.
     """
     cfg = cfg or DemoFacesConfig()
-    faces, non_faces = load_lfw_subset()
-    backgrounds = load_backgrounds()
-    cut = int(round(cfg.train_face_fraction * len(faces)))
-    cut_nf = int(round(cfg.train_face_fraction * len(non_faces)))
-    pools = {
-        'train': (faces[:cut], non_faces[:cut_nf]),
-        'val': (faces[cut:], non_faces[cut_nf:]),
-    }
-    split_dir = osp.join(out_dir, 'wider_face_split')
-    os.makedirs(split_dir, exist_ok=True)
+    crops = load_lfw_crops()
+    os.makedirs(osp.join(out_dir, 'wider_face_split'), exist_ok=True)
     stats: Dict[str, int] = {}
-    for split in ('train', 'val'):
-        images = generate_split(split, cfg, *pools[split], backgrounds,
+    for split, assets in split_assets(cfg).items():
+        images = generate_split(split, cfg, crops[list(assets.face_ids)],
+                                crops[list(assets.non_face_ids)],
+                                load_backgrounds(assets.backgrounds),
                                 progress=progress)
-        for item in images:
-            folder = osp.join(out_dir, f'WIDER_{split}', 'images', item.event)
-            os.makedirs(folder, exist_ok=True)
-            ok, data = cv2.imencode(
-                '.jpg', item.image,
-                [int(cv2.IMWRITE_JPEG_QUALITY), cfg.jpeg_quality])
-            if not ok:
-                raise RuntimeError(f'JPEG encoding failed for {item.name}')
-            with open(osp.join(folder, f'{item.name}.jpg'), 'wb') as f:
-                f.write(data.tobytes())
-        with open(osp.join(split_dir, f'wider_face_{split}_bbx_gt.txt'),
-                  'w', newline='\n') as f:
-            f.write(format_wider_bbx_gt(images))
-        save_mat(osp.join(split_dir, f'wider_face_{split}.mat'),
-                 build_wider_mat(images))
-        stats[f'{split}_images'] = len(images)
-        stats[f'{split}_faces'] = int(sum(len(i.boxes) for i in images))
-        if split == 'val':
-            all_rows = [i.boxes for i in images]
-            stats['val_invalid'] = int(
-                sum(int((b[:, 7] == 1).sum()) for b in all_rows))
-            for setting, min_size in (('easy', cfg.easy_min_size),
-                                      ('medium', cfg.medium_min_size),
-                                      ('hard', 0)):
-                save_mat(osp.join(split_dir, f'wider_{setting}_val.mat'),
-                         build_wider_mat(images, min_size))
-                stats[f'val_{setting}'] = int(
-                    sum(len(keep_indices(b, min_size)) for b in all_rows))
+        stats.update(_write_split(out_dir, split, images, cfg))
     return stats

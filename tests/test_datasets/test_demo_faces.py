@@ -8,11 +8,18 @@ import numpy as np
 import pytest
 import scipy.io
 
-from qmimic_mm.datasets import (DemoFacesConfig, WiderFaceOfficialDataset,
-                                make_demo_faces, parse_wider_bbx_gt)
+from qmimic_mm.datasets import (DEMO_SPLITS, DemoFacesConfig,
+                                WiderFaceOfficialDataset, make_demo_faces,
+                                parse_wider_bbx_gt, split_assets)
+from qmimic_mm.datasets.demo_faces import BACKGROUND_FILES, NUM_LFW_FACES
 
 TINY = DemoFacesConfig(
-    num_train=8, num_val=24, seed=3, img_size=(80, 112), zero_face_every=6)
+    num_train=8,
+    num_val=24,
+    num_test=5,
+    seed=3,
+    img_size=(80, 112),
+    zero_face_every=6)
 OFFICIAL_GT = '/work/shared/data/widerface_val_gt'
 MAT_KEYS = {
     'event_list', 'file_list', 'face_bbx_list', 'blur_label_list',
@@ -40,14 +47,17 @@ def test_layout_and_determinism(demo: Dict, tmp_path) -> None:
     root = demo['root']
     files = _files(root)
     split = 'wider_face_split'
-    for name in ('wider_face_train_bbx_gt.txt', 'wider_face_val_bbx_gt.txt',
-                 'wider_face_val.mat', 'wider_easy_val.mat',
-                 'wider_medium_val.mat', 'wider_hard_val.mat'):
+    names = [f'wider_face_{s}_bbx_gt.txt' for s in DEMO_SPLITS]
+    names += [f'wider_{kind}_{s}.mat' for s in ('val', 'test')
+              for kind in ('face', ) + SETTINGS]
+    for name in names:
         assert osp.join(split, name) in files
     jpgs = [k for k in files if k.endswith('.jpg')]
-    assert len(jpgs) == TINY.num_train + TINY.num_val
-    assert all(k.split(osp.sep)[:2] in (['WIDER_train', 'images'],
-                                        ['WIDER_val', 'images']) for k in jpgs)
+    assert len(jpgs) == TINY.num_train + TINY.num_val + TINY.num_test
+    for s in DEMO_SPLITS:
+        in_split = [k for k in jpgs
+                    if k.split(osp.sep)[:2] == [f'WIDER_{s}', 'images']]
+        assert len(in_split) == getattr(TINY, f'num_{s}')
 
     # same seed, second folder: identical annotation bytes and pixels
     again = str(tmp_path / 'again')
@@ -92,8 +102,32 @@ def test_txt_content(demo: Dict) -> None:
     assert all((boxes[boxes[:, 7] == 1, 8] == 2))  # invalid = heavily occluded
 
 
+def test_splits_disjoint() -> None:
+    """Identities (face crops), non-face crops and scenes never cross
+    splits, and together they use every asset."""
+    assets = split_assets(DemoFacesConfig())
+    assert tuple(assets) == DEMO_SPLITS
+    assert [len(a.face_ids) for a in assets.values()] == [60, 20, 20]
+    for field in ('face_ids', 'non_face_ids', 'backgrounds'):
+        pools = [set(getattr(a, field)) for a in assets.values()]
+        assert all(pools)
+        for i in range(len(pools)):
+            for j in range(i + 1, len(pools)):
+                assert not pools[i] & pools[j], (field, i, j)
+    assert set().union(*(a.face_ids for a in assets.values())) == set(
+        range(NUM_LFW_FACES))
+    assert all(i >= NUM_LFW_FACES for a in assets.values()
+               for i in a.non_face_ids)
+    assert set().union(*(a.backgrounds for a in assets.values())) == set(
+        BACKGROUND_FILES)
+    # the seed changes the images, not the partition
+    assert split_assets(DemoFacesConfig(seed=7)) == assets
+    with pytest.raises(ValueError, match='split_fractions'):
+        split_assets(DemoFacesConfig(split_fractions=(0.8, 0.2, 0.2)))
+
+
 def test_loads_with_dataset(demo: Dict) -> None:
-    for split in ('train', 'val'):
+    for split in DEMO_SPLITS:
         ds = WiderFaceOfficialDataset(
             data_root=demo['root'],
             ann_file=f'wider_face_split/wider_face_{split}_bbx_gt.txt',
@@ -211,21 +245,26 @@ def test_cli(tmp_path) -> None:
     cli = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cli)
     out = str(tmp_path / 'cli')
-    cli.main(['--out', out, '--num-train', '2', '--num-val', '3', '--seed',
-              '1', '--img-size', '64', '--no-progress'])
+    cli.main(['--out', out, '--num-train', '2', '--num-val', '3',
+              '--num-test', '4', '--seed', '1', '--img-size', '64',
+              '--no-progress'])
     imgs = glob.glob(osp.join(out, 'WIDER_val', 'images', '*', '*.jpg'))
     assert len(imgs) == 3
+    assert len(glob.glob(osp.join(out, 'WIDER_test', 'images', '*',
+                                  '*.jpg'))) == 4
     assert all(max(cv2.imread(p, 0).shape) == 64 for p in imgs)
     with pytest.raises(SystemExit):
         cli.parse_args(['--out', out, '--img-size', '64', '32'])
 
 
-def test_perfect_predictions_give_ap_one(demo: Dict) -> None:
+@pytest.mark.parametrize('split', ['val', 'test'])
+def test_perfect_predictions_give_ap_one(demo: Dict, split: str) -> None:
     wider_eval = pytest.importorskip(
         'qmimic_mm.evaluation.functional.wider_eval')
     gt_dir = osp.join(demo['root'], 'wider_face_split')
-    ground_truth = wider_eval.load_wider_ground_truth(gt_dir)
-    path = osp.join(gt_dir, 'wider_face_val_bbx_gt.txt')
+    ground_truth = wider_eval.load_wider_ground_truth(gt_dir, split)
+    assert len(ground_truth) == getattr(TINY, f'num_{split}')
+    path = osp.join(gt_dir, f'wider_face_{split}_bbx_gt.txt')
     with open(path) as f:
         records = parse_wider_bbx_gt(f.read(), path)
     num_boxes = sum(len(r.boxes) for r in records)
@@ -246,4 +285,5 @@ def test_perfect_predictions_give_ap_one(demo: Dict) -> None:
     result = wider_eval.evaluate_wider(small, ground_truth)
     assert result['easy'] == pytest.approx(1.0, abs=1e-9)
     assert result['medium'] == pytest.approx(1.0, abs=1e-9)
-    assert result['hard'] < 0.9
+    if split == 'val':  # enough images to be sure small faces exist
+        assert result['hard'] < 0.9

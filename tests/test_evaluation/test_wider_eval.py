@@ -312,8 +312,10 @@ def test_missing_prediction_dir_raises(tmp_path) -> None:
 # ------------------------------------------------------------ ground truth io
 def write_tiny_gt(gt_dir: str,
                   drop_key: Optional[str] = None,
-                  skip_file: Optional[str] = None) -> None:
-    """Four official-style .mat files for 2 events / 3 images."""
+                  skip_file: Optional[str] = None,
+                  split: str = 'val') -> None:
+    """Four official-style .mat files of ``split`` for 2 events / 3
+    images."""
     names: List[List[str]] = [['a_1', 'a_2'], ['b_1']]
     boxes = [[[[1, 1, 10, 10], [30, 30, 12, 12]], [[0, 0, 0, 0]]],
              [[[5, 5, 20, 20]]]]
@@ -339,9 +341,9 @@ def write_tiny_gt(gt_dir: str,
             cells([np.array(b, dtype=np.int32) for b in ev]) for ev in boxes
         ]),
     }
-    files = {'wider_face_val.mat': main}
+    files = {f'wider_face_{split}.mat': main}
     for s, keep in keeps.items():
-        files[f'wider_{s}_val.mat'] = {
+        files[f'wider_{s}_{split}.mat'] = {
             'event_list':
             main['event_list'],
             'file_list':
@@ -383,6 +385,22 @@ def test_load_gt_errors_name_the_file(tmp_path) -> None:
     write_tiny_gt(str(tmp_path / 'c'), drop_key='face_bbx_list')
     with pytest.raises(ValueError, match=r'wider_face_val.mat.*face_bbx_list'):
         load_wider_ground_truth(str(tmp_path / 'c'))
+
+
+def test_load_other_split(tmp_path) -> None:
+    """split='test' reads wider_*_test.mat; a split without files fails
+    naming the file and the split."""
+    write_tiny_gt(str(tmp_path), split='test')
+    gt = load_wider_ground_truth(str(tmp_path), split='test')
+    assert [gt.num_faces(s) for s in WIDER_SETTINGS] == [2, 2, 3]
+    with pytest.raises(FileNotFoundError,
+                       match=r"wider_face_val.mat .*split='val'"):
+        load_wider_ground_truth(str(tmp_path))
+    (tmp_path / 'wider_hard_test.mat').unlink()
+    with pytest.raises(FileNotFoundError, match='wider_hard_test.mat'):
+        load_wider_ground_truth(str(tmp_path), split='test')
+    with pytest.raises(ValueError, match='plain name'):
+        load_wider_ground_truth(str(tmp_path), split='../val')
 
 
 # ------------------------------------------------------------------- CLI

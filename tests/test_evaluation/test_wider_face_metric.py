@@ -119,3 +119,17 @@ def test_empty_detections_and_missing_gt(tmp_path) -> None:
     assert all(res[f'wider/{s}'] == 0.0 for s in WIDER_SETTINGS)
     with pytest.raises(FileNotFoundError, match='wider_face_val.mat'):
         WiderFaceMetric(gt_dir=str(tmp_path / 'nowhere'))
+
+
+def test_test_split(tmp_path) -> None:
+    """split='test' scores against wider_*_test.mat; val files are not
+    needed."""
+    gt_dir = str(tmp_path / 'gt')
+    write_tiny_gt(gt_dir, split='test')
+    metric = WiderFaceMetric(gt_dir=gt_dir, split='test')
+    metric.process({}, [make_sample(e, n, d)
+                        for (e, n), d in DETECTIONS.items()])
+    res = metric.evaluate(size=len(DETECTIONS))
+    assert res['wider/hard'] == pytest.approx(1.0)
+    with pytest.raises(FileNotFoundError, match='wider_face_val.mat'):
+        WiderFaceMetric(gt_dir=gt_dir)

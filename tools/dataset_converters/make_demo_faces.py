@@ -3,9 +3,10 @@
 Example::
 
     python tools/dataset_converters/make_demo_faces.py --out data/demo_faces \
-        --num-train 200 --num-val 60 --seed 0 --img-size 160 256
+        --num-train 400 --num-val 100 --num-test 200 --seed 0 --img-size 160 256
 
-The result is used exactly like a downloaded WIDER FACE (``data_root`` of the
+Train, val and test use disjoint face crops (identities) and scenes. The
+result is used exactly like a downloaded WIDER FACE (``data_root`` of the
 WIDER configs); see :mod:`qmimic_mm.datasets.demo_faces`.
 """
 import argparse
@@ -33,6 +34,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='number of train images')
     parser.add_argument('--num-val', type=int, default=defaults.num_val,
                         help='number of val images')
+    parser.add_argument('--num-test', type=int, default=defaults.num_test,
+                        help='number of test images')
     parser.add_argument('--seed', type=int, default=defaults.seed,
                         help='random seed (same seed, identical output)')
     parser.add_argument(
@@ -47,8 +50,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     if not 32 <= lo <= hi:
         parser.error('--img-size needs 32 <= MIN <= MAX')
     args.img_size = (lo, hi)
-    if args.num_train < 0 or args.num_val < 0 or args.seed < 0:
-        parser.error('--num-train, --num-val and --seed must be >= 0')
+    if min(args.num_train, args.num_val, args.num_test, args.seed) < 0:
+        parser.error('--num-train, --num-val, --num-test and --seed must be '
+                     '>= 0')
     return args
 
 
@@ -58,6 +62,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     cfg = DemoFacesConfig(
         num_train=args.num_train,
         num_val=args.num_val,
+        num_test=args.num_test,
         seed=args.seed,
         img_size=args.img_size)
     stats = make_demo_faces(args.out, cfg, progress=not args.no_progress)

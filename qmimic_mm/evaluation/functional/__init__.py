@@ -3,7 +3,7 @@ from .wider_eval import (WIDER_SETTINGS, WiderGroundTruth,
                          load_wider_ground_truth, plot_wider_pr_comparison,
                          plot_wider_pr_curves,
                          read_wider_prediction_file, read_wider_predictions,
-                         write_wider_predictions)
+                         wider_gt_files, write_wider_predictions)
 from .wider_eval_reference import evaluate_wider_reference
 
 __all__ = [
@@ -11,5 +11,5 @@ __all__ = [
     'evaluate_wider', 'evaluate_wider_reference', 'load_wider_ground_truth',
     'plot_wider_pr_comparison', 'plot_wider_pr_curves',
     'read_wider_prediction_file',
-    'read_wider_predictions', 'write_wider_predictions'
+    'read_wider_predictions', 'wider_gt_files', 'write_wider_predictions'
 ]

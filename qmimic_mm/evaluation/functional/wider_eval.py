@@ -23,12 +23,32 @@ import scipy.io
 
 #: Evaluation settings, in the order the official tools report them.
 WIDER_SETTINGS: Tuple[str, ...] = ('easy', 'medium', 'hard')
-#: Ground-truth file holding the boxes, and one keep-list file per setting.
-WIDER_GT_FILE: str = 'wider_face_val.mat'
-WIDER_SETTING_FILES: Dict[str, str] = {
-    s: f'wider_{s}_val.mat'
-    for s in WIDER_SETTINGS
-}
+
+
+def wider_gt_files(split: str = 'val') -> Tuple[str, Dict[str, str]]:
+    """Names of a split's ground-truth files.
+
+    The official eval_tools ship ``wider_face_val.mat`` (the boxes) and
+    ``wider_{easy,medium,hard}_val.mat`` (the keep lists); other splits
+    (the demo's synthetic test split) are named by analogy.
+
+    Args:
+        split: Split name, e.g. ``'val'`` or ``'test'``.
+
+    Returns:
+        ``(boxes_file, {setting: keep_list_file})``.
+    """
+    if not split or not split.isidentifier():
+        raise ValueError(f'WIDER FACE split must be a plain name such as '
+                         f"'val' or 'test', got {split!r}")
+    return (f'wider_face_{split}.mat',
+            {s: f'wider_{s}_{split}.mat'
+             for s in WIDER_SETTINGS})
+
+
+#: Ground-truth file holding the boxes, and one keep-list file per setting
+#: (the official val split).
+WIDER_GT_FILE, WIDER_SETTING_FILES = wider_gt_files('val')
 
 # ``x y w h score`` per predicted box.
 _PRED_COLUMNS = 5
@@ -124,11 +144,11 @@ class WiderGroundTruth:
                                 num_faces)
 
 
-def _loadmat(path: str, keys: Tuple[str, ...]) -> dict:
+def _loadmat(path: str, keys: Tuple[str, ...], split: str = 'val') -> dict:
     """Load a ``.mat`` file and check it has ``keys``; errors name the file."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'WIDER FACE ground truth file not found: '
-                                f'{path}')
+                                f'{path} (needed for split={split!r})')
     try:
         data = scipy.io.loadmat(path)
     except Exception as exc:  # scipy raises several types for bad files
@@ -146,16 +166,19 @@ def _mat_str(cell: np.ndarray) -> str:
     return str(np.asarray(cell).ravel()[0])
 
 
-def load_wider_ground_truth(gt_dir: str) -> WiderGroundTruth:
-    """Load the official WIDER FACE validation ground truth.
+def load_wider_ground_truth(gt_dir: str,
+                            split: str = 'val') -> WiderGroundTruth:
+    """Load the official WIDER FACE ground truth of one split.
 
-    Reads ``wider_face_val.mat`` (``event_list``, ``file_list``,
-    ``face_bbx_list``) and ``wider_{easy,medium,hard}_val.mat`` (``gt_list``:
-    1-based indices of the faces counted in each setting), as the official
-    ``wider_eval.m`` does.
+    Reads ``wider_face_<split>.mat`` (``event_list``, ``file_list``,
+    ``face_bbx_list``) and ``wider_{easy,medium,hard}_<split>.mat``
+    (``gt_list``: 1-based indices of the faces counted in each setting), as
+    the official ``wider_eval.m`` does for val.
 
     Args:
         gt_dir: Folder holding the four ``.mat`` files.
+        split: Which split's files to read (:func:`wider_gt_files`);
+            ``'val'`` is the official release.
 
     Returns:
         The ground truth; keep indices converted to 0-based int64.
@@ -165,11 +188,13 @@ def load_wider_ground_truth(gt_dir: str) -> WiderGroundTruth:
         ValueError: A file is unreadable, lacks a key, or is inconsistent
             with ``wider_face_val.mat`` (the file is named).
     """
-    main_path = osp.join(gt_dir, WIDER_GT_FILE)
-    main = _loadmat(main_path, ('event_list', 'file_list', 'face_bbx_list'))
+    gt_file, setting_files = wider_gt_files(split)
+    main_path = osp.join(gt_dir, gt_file)
+    main = _loadmat(main_path, ('event_list', 'file_list', 'face_bbx_list'),
+                    split)
     keep_lists = {
-        s: _loadmat(osp.join(gt_dir, f), ('gt_list', ))['gt_list']
-        for s, f in WIDER_SETTING_FILES.items()
+        s: _loadmat(osp.join(gt_dir, f), ('gt_list', ), split)['gt_list']
+        for s, f in setting_files.items()
     }
     event_list = main['event_list'].ravel()
     file_list = main['file_list'].ravel()
@@ -187,7 +212,7 @@ def load_wider_ground_truth(gt_dir: str) -> WiderGroundTruth:
                              f'file names but {len(boxes)} box arrays')
         per_setting = {}
         for setting, gt_list in keep_lists.items():
-            path = osp.join(gt_dir, WIDER_SETTING_FILES[setting])
+            path = osp.join(gt_dir, setting_files[setting])
             if gt_list.size != len(event_list):
                 raise ValueError(f'{path}: gt_list has {gt_list.size} events, '
                                  f'{main_path} has {len(event_list)}')

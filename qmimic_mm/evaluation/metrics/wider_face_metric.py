@@ -23,7 +23,7 @@ def _to_numpy(value: Any) -> np.ndarray:
 
 @METRICS.register_module()
 class WiderFaceMetric(BaseMetric):
-    """WIDER FACE validation AP for the easy, medium and hard settings.
+    """WIDER FACE AP for the easy, medium and hard settings.
 
     Collects each image's detections, converts them to the official
     ``x y w h score`` submission boxes and scores them with
@@ -34,8 +34,11 @@ class WiderFaceMetric(BaseMetric):
     without predictions, as in the official evaluation.
 
     Args:
-        gt_dir: Folder with ``wider_face_val.mat`` and
-            ``wider_{easy,medium,hard}_val.mat`` (official eval_tools).
+        gt_dir: Folder with ``wider_face_<split>.mat`` and
+            ``wider_{easy,medium,hard}_<split>.mat`` (official eval_tools
+            for ``'val'``).
+        split: Which split's ground truth to read. Defaults to ``'val'``
+            (the official release); the demo set also has ``'test'``.
         iou_thr: IoU for a match. Defaults to 0.5 (official).
         pred_dir: If given, also write the detections there in the official
             ``<event>/<image>.txt`` submission layout.
@@ -51,6 +54,7 @@ class WiderFaceMetric(BaseMetric):
 
     def __init__(self,
                  gt_dir: str,
+                 split: str = 'val',
                  iou_thr: float = 0.5,
                  pred_dir: Optional[str] = None,
                  plot_dir: Optional[str] = None,
@@ -63,7 +67,8 @@ class WiderFaceMetric(BaseMetric):
             prefix=prefix,
             collect_dir=collect_dir)
         # Loaded up front so a wrong gt_dir fails before inference starts.
-        self.ground_truth = load_wider_ground_truth(gt_dir)
+        self.ground_truth = load_wider_ground_truth(gt_dir, split)
+        self.split = split
         self.iou_thr = iou_thr
         self.pred_dir = pred_dir
         self.plot_dir = plot_dir
@@ -130,7 +135,7 @@ class WiderFaceMetric(BaseMetric):
         """A small text table: setting, AP, faces counted."""
         n_images = sum(len(images) for images in preds.values())
         rows = [
-            f'WIDER FACE val ({n_images}/{len(self.ground_truth)} '
+            f'WIDER FACE {self.split} ({n_images}/{len(self.ground_truth)} '
             f'images with detections, IoU {self.iou_thr})',
             f'{"setting":<8}| {"AP":>7} | {"faces":>6}'
         ]

@@ -16,7 +16,7 @@ from qmimic_mm.datasets.demo_faces import BACKGROUND_FILES, NUM_LFW_FACES
 TINY = DemoFacesConfig(
     num_train=8,
     num_val=24,
-    num_test=5,
+    num_test=12,
     seed=3,
     img_size=(80, 112),
     zero_face_every=6)

@@ -1,8 +1,9 @@
 # Quantized teacher (Sec. 3.3): the full-precision teacher finetuned with the
-# uniform quantizer (stride 1) on its last feature activation.
+# uniform quantizer on its last feature activation, stride calibrated to 40
+# levels (see configs/rfcn/rfcn_vgg1-4-quant_20k_wider.py).
 _base_ = './faster-rcnn_r18-dc5_40k_voc0712.py'
 
-model = dict(neck=dict(type='UniformQuantizer', stride=1.0))
+model = dict(neck=dict(type='UniformQuantizer', levels=40))
 load_from = 'work_dirs/faster-rcnn_r18-dc5_40k_voc0712/iter_40000.pth'
 
 train_cfg = dict(max_iters=10000, val_interval=5000)

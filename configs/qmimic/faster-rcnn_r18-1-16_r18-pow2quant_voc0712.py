@@ -8,4 +8,4 @@ model = dict(
     distiller=dict(
         distill_losses=dict(
             loss_mimic=dict(quantizer=dict(_delete_=True,
-                                        type='PowerOfTwoQuantizer')))))
+                                        type='PowerOfTwoQuantizer', levels=8)))))

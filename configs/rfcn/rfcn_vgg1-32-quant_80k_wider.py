@@ -2,4 +2,4 @@
 # on conv5_3's activation and no mimic.
 _base_ = './rfcn_vgg1-32_80k_wider.py'
 
-model = dict(neck=dict(type='UniformQuantizer', stride=1.0))
+model = dict(neck=dict(type='UniformQuantizer', levels=40))

@@ -2,4 +2,4 @@
 # quantization instead of uniform.
 _base_ = './rfcn_vgg1-4-quant_20k_wider.py'
 
-model = dict(neck=dict(_delete_=True, type='PowerOfTwoQuantizer'))
+model = dict(neck=dict(_delete_=True, type='PowerOfTwoQuantizer', levels=8))

@@ -9,7 +9,7 @@ teacher, fp student) with the quantized pair (Quantization Mimic: ``Q`` on
 both maps); quantization shifts the histogram to higher ratios.
 
 The RoI covers exactly the cells the mimic loss reads
-(:func:`~qmimic_mm.models.losses.quant_mimic_loss.roi_cell_masks`), the
+(:class:`~qmimic_mm.models.losses.RoICells`), the
 student map is the adapter output ``r(f_s)`` resized onto the teacher grid
 like :class:`~qmimic_mm.models.losses.QuantMimicLoss` does, and the
 quantizer is the loss's own ``Q``.
@@ -18,11 +18,10 @@ from typing import Dict, Iterable, Optional, Tuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from mmdet.structures.bbox import bbox2roi
 from torch import nn
 
-from qmimic_mm.models.losses.quant_mimic_loss import roi_cell_masks
+from qmimic_mm.models.losses.roi_cells import RoICells, align_to_teacher
 from qmimic_mm.models.quantizers import UniformQuantizer
 
 #: Distance under which two entries match (Sec. 4.1).
@@ -57,16 +56,10 @@ def roi_matching_ratios(t_feature: torch.Tensor,
         Tensor: (K,) float64 ratios in [0, 1]; NaN for a RoI that covers no
         cell of the map (only possible for a box entirely off the map).
     """
-    if s_feature.shape[:2] != t_feature.shape[:2]:
-        raise ValueError(
-            'roi_matching_ratios: batch size and channels must agree, got '
-            f'student {tuple(s_feature.shape)} and teacher '
-            f'{tuple(t_feature.shape)} (apply the adapter r to the student '
-            'map first).')
-    if s_feature.shape[-2:] != t_feature.shape[-2:]:
-        s_feature = F.interpolate(
-            s_feature, size=t_feature.shape[-2:], mode='bilinear',
-            align_corners=False)
+    try:
+        s_feature = align_to_teacher(s_feature, t_feature)
+    except ValueError as err:
+        raise ValueError(f'roi_matching_ratios: {err}') from None
     t_feature, s_feature = t_feature.detach(), s_feature.detach()
     if quantizer is not None:
         t_feature, s_feature = quantizer(t_feature), quantizer(s_feature)
@@ -76,13 +69,9 @@ def roi_matching_ratios(t_feature: torch.Tensor,
     matched = matched.to(torch.float64)
     if rois.shape[0] == 0:
         return matched.new_zeros(0)
-    rois = rois.detach().to(torch.float64)
-    row_mask, col_mask = roi_cell_masks(rois, stride, *matched.shape[-2:])
-    row_mask, col_mask = row_mask.to(matched.dtype), col_mask.to(matched.dtype)
-    per_row = torch.bmm(row_mask[:, None],
-                        matched[rois[:, 0].long()]).squeeze(1)  # (K, W)
-    hits = (per_row * col_mask).sum(dim=1)
-    elements = row_mask.sum(1) * col_mask.sum(1) * t_feature.shape[1]
+    cells = RoICells(rois, stride, *matched.shape[-2:], dtype=torch.float64)
+    hits = cells.sums(matched)
+    elements = cells.cells_per_roi() * t_feature.shape[1]
     return torch.where(elements > 0, hits / elements.clamp(min=1),
                        torch.full_like(hits, float('nan')))
 

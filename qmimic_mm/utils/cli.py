@@ -140,6 +140,21 @@ def use_cpu_distributed_defaults(cfg: Config) -> None:
         torch_dist.init_process_group(backend='gloo')
 
 
+def check_warmup_hooks(cfg: Config) -> None:
+    """A distillation warm-up longer than the schedule is a config error."""
+    max_iters = cfg.get('train_cfg', {}).get('max_iters')
+    for index, hook in enumerate(cfg.get('custom_hooks') or []):
+        if hook.get('type') != 'DistillLossWarmupHook' or max_iters is None:
+            continue
+        warmup = hook.get('warmup_iters')
+        if isinstance(warmup, int) and warmup > max_iters:
+            raise UserInputError(
+                f'custom_hooks.{index}.warmup_iters={warmup} is longer than '
+                f'the schedule (train_cfg.max_iters={max_iters}); set it to '
+                f'at most {max_iters}, e.g. --cfg-options '
+                f'custom_hooks.{index}.warmup_iters={max(1, max_iters // 20)}')
+
+
 def report_user_errors(main: Any) -> Any:
     """Run ``main``; a :class:`UserInputError` or a missing file becomes one
     ``error: ...`` line on stderr and exit status 2."""
@@ -171,6 +186,7 @@ def prepare_config(config: str, cfg_options: Optional[Dict[str, Any]],
     check_cfg_options(cfg, cfg_options)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    check_warmup_hooks(cfg)
     cfg.launcher = launcher
     if launcher != 'none':
         use_cpu_distributed_defaults(cfg)

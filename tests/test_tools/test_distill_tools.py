@@ -80,8 +80,27 @@ def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
     qm_cfg = write_wider_toy_config(
         str(tmp_path / 'qm.py'), 'qmimic/rfcn_vgg1-32_wider.py', wider_root,
         iters=4, extra=f"model = dict(teacher_ckpt="
-        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r})\n")
+        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r})\n"
+        "custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=2)]\n")
     log = _train(qm_cfg, str(tmp_path / 'qm'))
     assert {'distill.loss_mimic', 'student.loss_cls'} <= _train_losses(log)
+    # Live diagnostics and the warm-up weight in every logged iteration:
+    # 0 at the first, 1 from iteration 2 (= warmup_iters) on.
+    train_lines = [line for line in log.splitlines() if 'Iter(train)' in line]
+    weights = [float(re.search(r'distill_weight: (\S+)', line).group(1))
+               for line in train_lines]
+    assert weights == [0.0, 0.5, 1.0, 1.0]
+    for key in ('diag.match_ratio', 'diag.dead_units', 'diag.mimic_det_ratio'):
+        assert all(key + ':' in line for line in train_lines)
+    assert 'UniformQuantizer: scale fixed at' in log  # the teacher neck's or
+    # the loss's calibration is logged when the stride freezes
+
+    # A warm-up longer than the schedule: one line, exit 2, nothing trained.
+    bad = run_tool(['tools/train.py', qm_cfg, '--work-dir',
+                    str(tmp_path / 'bad'), '--cfg-options',
+                    'custom_hooks.0.warmup_iters=10'])
+    assert bad.returncode == 2
+    assert 'custom_hooks.0.warmup_iters=10 is longer than the schedule' in \
+        bad.stderr and 'Traceback' not in bad.stderr
     assert 'wider/easy' in log and 'wider/hard' in log
     assert osp.isfile(tmp_path / 'qm' / 'iter_4.pth')

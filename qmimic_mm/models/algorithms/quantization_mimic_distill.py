@@ -1,16 +1,25 @@
 """The Quantization Mimic distillation algorithm (Wei et al. 2018, Fig. 1)."""
+import logging
 import os.path as osp
-from typing import Dict, Optional, Union
+import re
+from typing import Dict, List, Optional, Union
 
 import torch
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import FpnTeacherDistill
 from mmrazor.registry import MODELS
 
+from qmimic_mm.models.quantizers import FeatureQuantizer
+from qmimic_mm.models.quantizers.base_quantizer import \
+    uncalibrated_passthrough
 from qmimic_mm.utils import load_detector_cfg
 
 PROBE_SIZE = 64  # pixels; enough for a stride-32 map of 2x2
+#: State-dict suffixes of a calibrated quantizer's measured scale.
+CALIBRATION_KEYS = ('calib_percentile_value', 'calib_batches_seen')
 
 
 @MODELS.register_module()
@@ -33,7 +42,16 @@ class QuantizationMimicDistill(FpnTeacherDistill):
       build time when the file is missing or does not fit the teacher;
     * probes both feature extractors once at build time so that an adapter
       whose output channels differ from the teacher's fails with the key,
-      both values and the fix, not deep inside the first training step.
+      both values and the fix, not deep inside the first training step;
+    * gives a calibrated mimic-loss quantizer the scale of the teacher's own
+      quantizer (the ``Q`` it was finetuned with, Sec. 3.3) when the teacher
+      has one, so Eq. 6 compares on the teacher's dictionary;
+    * adds diagnostics to the training log (keys without ``loss``, so they
+      are logged, not optimised): ``diag.match_ratio`` (Fig. 5's per-RoI
+      matching ratio on the maps the loss compares), ``diag.dead_units``
+      (share of the student's last-map channels that are zero on the whole
+      batch) and ``diag.mimic_det_ratio`` (weighted mimic losses over the
+      student's detection losses: "gradient focus" shows as a ratio >> 1).
 
     Args:
         architecture (dict | BaseModel): The student detector.
@@ -65,6 +83,7 @@ class QuantizationMimicDistill(FpnTeacherDistill):
             **kwargs)
         if teacher_ckpt:
             self._load_teacher(teacher_ckpt)
+        self._share_teacher_quantizer_scale()
         self._check_feature_shapes(probe_channels)
 
     def _load_teacher(self, teacher_ckpt: str) -> None:
@@ -74,17 +93,35 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                 f'model.teacher_ckpt: file not found: {teacher_ckpt}. Train '
                 'the teacher first (tools/train.py <teacher config>) and set '
                 '`teacher_ckpt` to its checkpoint.')
-        try:
-            load_checkpoint(
-                self.teacher, teacher_ckpt, map_location='cpu', strict=True,
-                revise_keys=[(r'^module\.', '')])
-        except RuntimeError as err:
+        checkpoint = _load_checkpoint(teacher_ckpt, map_location='cpu')
+        state = checkpoint.get('state_dict', checkpoint)
+        state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
+        own = self.teacher.state_dict()
+        # A teacher trained before its quantizer was calibrated (e.g. the fp
+        # teacher under a quantized-teacher config) lacks only the scale: it
+        # is then measured on the first batches, like a fresh finetune.
+        uncalibrated = [k for k in own
+                        if k not in state and k.endswith(CALIBRATION_KEYS)]
+        missing = [k for k in own if k not in state and k not in uncalibrated]
+        unexpected = [k for k in state if k not in own]
+        reshaped = [f'{k}: {tuple(v.shape)} in the file, '
+                    f'{tuple(own[k].shape)} in the model'
+                    for k, v in state.items()
+                    if k in own and v.shape != own[k].shape]
+        if missing or unexpected or reshaped:
             raise ValueError(
                 f'model.teacher_ckpt: {teacher_ckpt} does not fit the teacher '
-                f'model ({str(err).strip()}). Point `teacher_ckpt` at a '
-                'checkpoint trained with the same config as `teacher` (or a '
-                'student extracted with tools/model_converters/'
-                'extract_student.py).') from None
+                f'model (missing keys: {missing}; unexpected keys: '
+                f'{unexpected}; other shapes: {reshaped}). Point '
+                '`teacher_ckpt` at a checkpoint trained with the same config '
+                'as `teacher` (or a student extracted with '
+                'tools/model_converters/extract_student.py).')
+        self.teacher.load_state_dict(state, strict=False)
+        if uncalibrated:
+            print_log(
+                f'model.teacher_ckpt: {teacher_ckpt} holds no quantizer scale '
+                f'for {uncalibrated}; it will be calibrated on the first '
+                'training batches', logger='current', level=logging.WARNING)
         self.teacher._is_init = True
 
     def _check_feature_shapes(self, probe_channels: Optional[int]) -> None:
@@ -100,7 +137,7 @@ class QuantizationMimicDistill(FpnTeacherDistill):
         self.student.eval()
         self.teacher.eval()
         try:
-            with torch.no_grad():
+            with torch.no_grad(), uncalibrated_passthrough():
                 with self.distiller.teacher_recorders:
                     self.teacher.extract_feat(probe)
                 with self.distiller.student_recorders:
@@ -129,3 +166,67 @@ class QuantizationMimicDistill(FpnTeacherDistill):
             f'({teacher_cfg.get("recorder")}) has {teacher.shape[1]}. Set '
             f'the adapter\'s out_channel to {teacher.shape[1]} (its '
             f'in_channel to the student\'s channels).')
+
+    def _share_teacher_quantizer_scale(self) -> None:
+        """Copy a calibrated teacher quantizer's scale into the loss's."""
+        teacher_q = getattr(self.teacher, 'neck', None)
+        if not (isinstance(teacher_q, FeatureQuantizer) and
+                teacher_q.calibrating_scale and teacher_q.is_calibrated):
+            return
+        for name, loss in self.distiller.distill_losses.items():
+            loss_q = getattr(loss, 'quantizer', None)
+            if not (type(loss_q) is type(teacher_q) and
+                    loss_q.calibrating_scale and
+                    loss_q.levels == teacher_q.levels):
+                continue
+            loss_q.calib_percentile_value.copy_(
+                teacher_q.calib_percentile_value)
+            loss_q.calib_batches_seen.fill_(loss_q.calib_batches)
+            print_log(
+                f'{name}: quantizer scale {loss_q.scale():.6g} taken from the '
+                'teacher\'s quantizer (model.teacher.neck)', logger='current')
+
+    def loss(self,
+             batch_inputs: torch.Tensor,
+             data_samples: Optional[List[BaseDataElement]] = None) -> dict:
+        """Eq. 4's losses plus the ``diag.*`` diagnostics."""
+        losses = super().loss(batch_inputs, data_samples)
+        if not self.distillation_stopped:
+            losses.update(self._diagnostics(losses))
+        return losses
+
+    @torch.no_grad()
+    def _diagnostics(self, losses: dict) -> Dict[str, torch.Tensor]:
+        def total(prefix: str) -> torch.Tensor:
+            # as mmengine's parse_losses reduces them
+            values = [v.mean() if isinstance(v, torch.Tensor) else
+                      sum(x.mean() for x in v)
+                      for k, v in losses.items()
+                      if k.startswith(prefix) and 'loss' in k]
+            return sum(values) if values else torch.zeros(())
+
+        diag: Dict[str, torch.Tensor] = {}
+        det = total('student.')
+        diag['diag.mimic_det_ratio'] = (
+            total('distill.') / det.clamp(min=1e-12)).detach()
+        ratios = [loss.last_stats['match_ratio']
+                  for loss in self.distiller.distill_losses.values()
+                  if 'match_ratio' in getattr(loss, 'last_stats', {})]
+        if ratios:
+            diag['diag.match_ratio'] = det.new_tensor(sum(ratios) /
+                                                      len(ratios))
+        dead = [dead_unit_fraction(self.distiller.get_record(
+                    **{k: v for k, v in mapping['s_feature'].items()
+                       if k != 'connector'}))
+                for mapping in self.distiller.loss_forward_mappings.values()
+                if 's_feature' in mapping]
+        if dead:
+            diag['diag.dead_units'] = torch.stack(dead).mean()
+        return diag
+
+
+def dead_unit_fraction(feature: torch.Tensor) -> torch.Tensor:
+    """Share of the channels of a (B, C, H, W) map that are zero everywhere
+    in the batch (dead ReLU units)."""
+    alive = feature.detach().abs().amax(dim=(0, 2, 3)) > 0
+    return 1.0 - alive.float().mean()

@@ -1,75 +1,75 @@
 """RoI mimic loss of Quantization Mimic (Wei et al. 2018), Eq. 5 and Eq. 6."""
-from typing import Optional
+from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
+from .roi_cells import RoICells, align_to_teacher
 
-def roi_cell_masks(rois: torch.Tensor, stride: float, height: int,
-                   width: int) -> tuple:
-    """Row and column masks of the feature cells inside each RoI.
-
-    A RoI covers cells ``round(x1/s) .. max(round(x2/s), round(x1/s))``
-    (and likewise for y), clipped to the map: the window Caffe's RoIPool
-    reads, so every RoI on the map covers at least one cell, even a face
-    smaller than the stride.
-
-    Args:
-        rois (Tensor): (K, 5) ``[batch_idx, x1, y1, x2, y2]`` in pixels.
-        stride (float): Feature map stride in pixels.
-        height (int): Feature map height.
-        width (int): Feature map width.
-
-    Returns:
-        tuple[Tensor, Tensor]: (K, height) and (K, width) 0/1 masks.
-    """
-    cells = torch.floor(rois[:, 1:] / stride + 0.5)  # half away from zero
-    x1, y1, x2, y2 = cells.unbind(1)
-    x2, y2 = torch.maximum(x2, x1), torch.maximum(y2, y1)
-    cols = torch.arange(width, device=rois.device, dtype=rois.dtype)
-    rows = torch.arange(height, device=rois.device, dtype=rois.dtype)
-    col_mask = (cols >= x1[:, None]) & (cols <= x2[:, None])
-    row_mask = (rows >= y1[:, None]) & (rows <= y2[:, None])
-    return row_mask, col_mask
+NORMALIZATIONS = ('rois', 'elements')
 
 
 @MODELS.register_module()
 class QuantMimicLoss(nn.Module):
     """Quantization Mimic loss over RoIs (Eq. 6; Eq. 5 without quantizer).
 
-    ``L_m = lambda / (2N) * sum_i || Q(f_t^i) - Q(r(f_s^i)) ||_2^2``
+    Two normalisations of the same squared distance
+    ``d_i = || Q(f_t^i) - Q(r(f_s^i)) ||_2^2`` (summed over the elements,
+    cells x channels, of RoI ``i``):
+
+    * ``normalize='rois'`` — Eq. 6 verbatim:
+      ``L_m = lambda / (2N) * sum_i d_i``. Its scale grows with the RoI size
+      and the channel count (``C * cells``); on the paper's R-FCN it starts
+      about 1000x the detection losses and with the paper's stride-1
+      quantizer on batch-norm features it collapses the student (measured:
+      AP 0, every conv5_3 unit dead).
+    * ``normalize='elements'`` (default) — scale-free:
+      ``L_m = lambda / (2 M) * sum_i d_i`` with ``M = sum_i C * |cells_i|``,
+      the mean squared distance over the RoI elements, / 2. The same minimiser
+      and gradient direction, of the order of the detection losses for any
+      width, map and RoI size, so lambda means the same on every network.
 
     ``f^i`` are the elements of the last feature map inside proposal ``i``
-    (see :func:`roi_cell_masks`), ``N`` the number of proposals, ``r`` the
-    adapter (an MMRazor connector applied to ``s_feature`` before this loss)
-    and ``Q`` the configured quantizer. With ``quantizer=None`` this is Li
-    et al.'s RoI mimic loss (Eq. 5). When the student map differs from the
-    teacher's in size (another stride), it is resized bilinearly onto the
-    teacher's grid first; RoIs are then read at ``teacher_stride``.
+    (see :func:`~.roi_cells.roi_cell_masks`), ``N`` the number of proposals,
+    ``r`` the adapter (an MMRazor connector applied to ``s_feature`` before
+    this loss) and ``Q`` the configured quantizer; its scale, when
+    calibrated, is measured on the teacher map (the teacher's own quantizer,
+    when it has one, is copied in by the algorithm). With
+    ``quantizer=None`` this is Li et al.'s RoI mimic loss (Eq. 5). When the
+    student map differs from the teacher's in size (another stride), it is
+    resized bilinearly onto the teacher's grid first.
 
-    Per-RoI sums use a mask product (rows x map x columns): exact, vectorised
-    and linear in the number of RoIs, so the 2000 R-FCN proposals are cheap.
+    After each call :attr:`last_stats` holds diagnostics for the training
+    log: ``match_ratio`` (Fig. 5's per-RoI share of elements with
+    ``|Q(f_t) - Q(r(f_s))| < match_threshold``, in units of the quantizer
+    stride for a uniform ``Q`` — "in the same bin" — and absolute without
+    one; mean over RoIs) and ``rois`` (N).
 
     Args:
         loss_weight (float): lambda, >= 0 (0.1, 1, 10 in the paper, 1 best).
             Defaults to 1.0.
         quantizer (dict, optional): Quantizer config applied to both maps,
-            e.g. ``dict(type='UniformQuantizer', stride=1.0)``. None gives
+            e.g. ``dict(type='UniformQuantizer', levels=40)``. None gives
             Eq. 5 (no quantization). Defaults to None.
         teacher_stride (float): Stride of the teacher's feature map in
             pixels. Defaults to 16 (VGG conv5_3, ResNet-DC5).
+        normalize (str): ``'elements'`` or ``'rois'`` (see above).
+            Defaults to 'elements'.
+        match_threshold (float): Distance under which an element counts as
+            matched in :attr:`last_stats`. Defaults to 0.3 (the paper's).
 
     Example:
         >>> loss_qm = dict(type='QuantMimicLoss', loss_weight=1.0,
-        ...                quantizer=dict(type='UniformQuantizer', stride=1.))
+        ...                quantizer=dict(type='UniformQuantizer', levels=40))
     """
 
     def __init__(self,
                  loss_weight: float = 1.0,
                  quantizer: Optional[dict] = None,
-                 teacher_stride: float = 16) -> None:
+                 teacher_stride: float = 16,
+                 normalize: str = 'elements',
+                 match_threshold: float = 0.3) -> None:
         super().__init__()
         if not loss_weight >= 0:
             raise ValueError(
@@ -81,9 +81,29 @@ class QuantMimicLoss(nn.Module):
             raise ValueError(
                 f'QuantMimicLoss: teacher_stride must be > 0, got '
                 f'{teacher_stride}.')
+        if normalize not in NORMALIZATIONS:
+            raise ValueError(
+                f'QuantMimicLoss: normalize must be one of {NORMALIZATIONS}, '
+                f'got {normalize!r}: \'rois\' is Eq. 6 as written (sum / 2N), '
+                '\'elements\' the scale-free mean over RoI elements / 2.')
+        if not match_threshold > 0:
+            raise ValueError(
+                f'QuantMimicLoss: match_threshold must be > 0, got '
+                f'{match_threshold}.')
         self.loss_weight = float(loss_weight)
         self.teacher_stride = float(teacher_stride)
+        self.normalize = normalize
+        self.match_threshold = float(match_threshold)
         self.quantizer = MODELS.build(quantizer) if quantizer else None
+        if self.quantizer is not None:
+            self.quantizer.calib_source = (
+                'the teacher feature map of the mimic loss')
+        self.last_stats: Dict[str, float] = {}
+
+    def match_distance(self) -> float:
+        """The absolute distance under which elements match."""
+        stride = getattr(self.quantizer, 'stride', None)
+        return self.match_threshold * (stride if stride else 1.0)
 
     def forward(self, s_feature: torch.Tensor, t_feature: torch.Tensor,
                 rois: torch.Tensor) -> torch.Tensor:
@@ -97,39 +117,45 @@ class QuantMimicLoss(nn.Module):
         Returns:
             Tensor: Scalar loss; zero (still differentiable) when N = 0.
         """
-        if s_feature.shape[:2] != t_feature.shape[:2]:
-            raise ValueError(
-                'QuantMimicLoss: student feature after the adapter has shape '
-                f'{tuple(s_feature.shape)} but the teacher feature has '
-                f'{tuple(t_feature.shape)}; batch size and channels must '
-                'agree. Set the adapter connector\'s out channels to the '
-                f'teacher\'s {t_feature.shape[1]}.')
-        if s_feature.shape[-2:] != t_feature.shape[-2:]:
-            s_feature = F.interpolate(
-                s_feature, size=t_feature.shape[-2:], mode='bilinear',
-                align_corners=False)
+        try:
+            s_feature = align_to_teacher(s_feature, t_feature)
+        except ValueError as err:
+            raise ValueError(f'QuantMimicLoss: {err}') from None
         with torch.no_grad():  # the teacher is a fixed target
             t_feature = t_feature.to(s_feature.dtype)
             if self.quantizer is not None:
+                self.quantizer.observe(t_feature)
                 t_feature = self.quantizer.quantize(t_feature)
         if self.quantizer is not None:
-            s_feature = self.quantizer(s_feature)
+            s_feature = self.quantizer.straight_through(s_feature)
         # Squared L2 over channels, per cell: (B, H, W).
         diff = s_feature - t_feature
         sq_dist = (diff * diff).sum(dim=1)
         num_rois = rois.shape[0]
         if num_rois == 0:
+            self.last_stats = dict(rois=0.0)
             return sq_dist.sum() * 0.0
-        rois = rois.detach().to(sq_dist.dtype)
-        row_mask, col_mask = roi_cell_masks(rois, self.teacher_stride,
-                                            *sq_dist.shape[-2:])
-        batch_idx = rois[:, 0].long()
-        # (N, H) x (N, H, W) -> (N, W), then weight columns and sum.
-        per_row = torch.bmm(row_mask.to(sq_dist.dtype)[:, None],
-                            sq_dist[batch_idx]).squeeze(1)
-        total = (per_row * col_mask.to(sq_dist.dtype)).sum()
-        return self.loss_weight * total / (2 * num_rois)
+        cells = RoICells(rois, self.teacher_stride, *sq_dist.shape[-2:],
+                         dtype=sq_dist.dtype)
+        total = cells.sums(sq_dist).sum()
+        if self.normalize == 'rois':
+            denominator = 2.0 * num_rois
+        else:
+            elements = cells.cells_per_roi().sum() * t_feature.shape[1]
+            denominator = 2.0 * elements.clamp(min=1)
+        with torch.no_grad():
+            self.last_stats = self._stats(diff, cells, t_feature.shape[1])
+        return self.loss_weight * total / denominator
+
+    def _stats(self, diff: torch.Tensor, cells: RoICells,
+               channels: int) -> Dict[str, float]:
+        matched = (diff.abs() < self.match_distance()).sum(dim=1)
+        elements = cells.cells_per_roi() * channels
+        ratios = cells.sums(matched.to(elements.dtype)) / elements.clamp(min=1)
+        return dict(match_ratio=float(ratios.mean()),
+                    rois=float(cells.num_rois))
 
     def extra_repr(self) -> str:
         return (f'loss_weight={self.loss_weight}, '
-                f'teacher_stride={self.teacher_stride}')
+                f'teacher_stride={self.teacher_stride}, '
+                f'normalize={self.normalize!r}')

@@ -126,3 +126,44 @@ def test_auto_roi_source_follows_the_sampler(tmp_path, voc_root):
     algorithm = build(tmp_path, voc_root, options=options)
     recorder = algorithm.distiller.student_recorders.get_recorder('rois')
     assert recorder.roi_source == 'proposals'
+
+
+def test_diagnostics_are_logged_not_optimised(tmp_path, voc_root):
+    algorithm = build(tmp_path, voc_root)
+    algorithm.train()
+    data = batch(algorithm)
+    losses = algorithm.loss(data['inputs'], data['data_samples'])
+    diag = {k: float(v) for k, v in losses.items() if k.startswith('diag.')}
+    assert set(diag) == {'diag.match_ratio', 'diag.dead_units',
+                         'diag.mimic_det_ratio'}
+    assert all('loss' not in k for k in diag)  # mmengine sums 'loss' keys
+    assert 0 <= diag['diag.match_ratio'] <= 1
+    assert 0 <= diag['diag.dead_units'] <= 1
+    parsed = algorithm.parse_losses(losses)[1]  # mmengine's reduction
+    det = sum(float(v) for k, v in parsed.items()
+              if k.startswith('student.') and 'loss' in k)
+    assert diag['diag.mimic_det_ratio'] == pytest.approx(
+        float(losses['distill.loss_mimic']) / det, rel=1e-5)
+
+
+def test_dead_unit_fraction_hand_case():
+    from qmimic_mm.models.algorithms.quantization_mimic_distill import \
+        dead_unit_fraction
+    feat = torch.zeros(2, 4, 3, 3)
+    feat[1, 0, 2, 2] = 0.5  # channel 0 alive in the second image only
+    feat[0, 3] = 1.0
+    assert float(dead_unit_fraction(feat)) == pytest.approx(0.5)
+
+
+def test_loss_quantizer_takes_the_teacher_scale(tmp_path, voc_root):
+    algorithm = build(tmp_path, voc_root)
+    neck = algorithm.teacher.neck
+    neck.calib_percentile_value.fill_(8.0)
+    neck.calib_batches_seen.fill_(neck.calib_batches)
+    ckpt = str(tmp_path / 'teacher_q.pth')
+    torch.save({'meta': {}, 'state_dict': algorithm.teacher.state_dict()},
+               ckpt)
+    loaded = build(tmp_path, voc_root, teacher_ckpt=ckpt)
+    loss_q = loaded.distiller.distill_losses['loss_mimic'].quantizer
+    assert loaded.teacher.neck.stride == pytest.approx(8.0 / 40)
+    assert loss_q.is_calibrated and loss_q.stride == pytest.approx(8.0 / 40)

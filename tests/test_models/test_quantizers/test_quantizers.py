@@ -56,3 +56,69 @@ def test_power_of_two_levels():
     assert y.grad.tolist() == [2.0]
     with pytest.raises(ValueError, match='min_exp'):
         PowerOfTwoQuantizer(min_exp=3, max_exp=1)
+
+
+# ---------------------------------------------------------- calibration
+def _calibrating(**kwargs):
+    q = UniformQuantizer(levels=10, percentile=50, **kwargs)
+    q.train()
+    return q
+
+
+def test_calibrated_stride_is_percentile_over_levels():
+    q = _calibrating(calib_batches=2)
+    x = torch.arange(1, 101, dtype=torch.float32)  # 50th percentile: 50
+    out = q(x)
+    assert q.stride == pytest.approx(5.0) and not q.is_calibrated
+    assert out[:3].tolist() == [0., 0., 5.]  # 1, 2 -> 0; 3 -> 5 (> 2.5)
+    q(3 * x)  # percentile 150; mean over the two batches: 100
+    assert q.is_calibrated and q.stride == pytest.approx(10.0)
+    q(100 * x)  # frozen: later batches change nothing
+    assert q.stride == pytest.approx(10.0)
+
+
+def test_calibrated_stride_survives_a_checkpoint(tmp_path):
+    q = _calibrating(calib_batches=1)
+    q(torch.arange(1, 101, dtype=torch.float32))
+    path = tmp_path / 'q.pth'
+    torch.save(q.state_dict(), path)
+    fresh = UniformQuantizer(levels=10, percentile=50, calib_batches=1)
+    fresh.load_state_dict(torch.load(path, weights_only=True))
+    fresh.eval()
+    assert fresh.is_calibrated and fresh.stride == pytest.approx(5.0)
+    assert fresh(torch.tensor([7.4, 7.6])).tolist() == [5.0, 10.0]
+
+
+def test_uncalibrated_quantizer_refuses_to_test():
+    q = UniformQuantizer(levels=40).eval()
+    with pytest.raises(RuntimeError, match='has not been calibrated.*'
+                       'load a checkpoint'):
+        q(torch.ones(3))
+
+
+def test_all_zero_map_names_the_source_and_the_fix():
+    q = _calibrating(calib_batches=1)
+    q.calib_source = 'the teacher feature map of the mimic loss'
+    with pytest.raises(ValueError, match=r'came out 0.*teacher feature map '
+                       r'of the mimic loss.*teacher_ckpt'):
+        q(torch.zeros(2, 3, 4, 4))
+
+
+@pytest.mark.parametrize('levels', [0, -3, 2.5])
+def test_bad_levels_are_refused(levels):
+    with pytest.raises(ValueError, match='levels must be a positive integer'):
+        MODELS.build(dict(type='UniformQuantizer', levels=levels))
+
+
+def test_stride_and_levels_are_exclusive():
+    with pytest.raises(ValueError, match='either `stride`.*or `levels`'):
+        UniformQuantizer(stride=1.0, levels=40)
+
+
+def test_power_of_two_calibrated_top_entry():
+    q = PowerOfTwoQuantizer(max_exp=0, levels=3, percentile=50,
+                            calib_batches=1).train()
+    q(torch.arange(1, 101, dtype=torch.float32))  # top entry: 50
+    x = torch.tensor([5.0, 10.0, 20.0, 30.0, 40.0, 80.0])
+    # entries {0, 12.5, 25, 50}; midpoints 6.25, 18.75, 37.5
+    assert q(x).tolist() == [0., 12.5, 25., 25., 50., 50.]

@@ -1,22 +1,11 @@
-# `make demo`, stage 5: Li et al.'s RoI mimic (Eq. 5) of the full-precision
-# teacher of stage 1 (configs/mimic/rfcn_vgg1-32_wider.py) at demo size: the
-# student schedule of stage 3, the student's proposals shrunk as there.
-_base_ = ['../mimic/rfcn_vgg1-32_wider.py', './_base_/demo_faces.py']
+# `make demo`, Li et al.'s RoI mimic (Eq. 5) of the fp teacher continued
+# (configs/mimic/rfcn_vgg1-32_wider.py) at demo size.
+_base_ = ['../mimic/rfcn_vgg1-32_wider.py', './_base_/student.py']
 
-train_dataloader = {{_base_.demo_train_dataloader}}
-val_dataloader = {{_base_.demo_val_dataloader}}
-test_dataloader = {{_base_.demo_val_dataloader}}
-val_evaluator = {{_base_.demo_val_evaluator}}
-test_evaluator = {{_base_.demo_val_evaluator}}
-optim_wrapper = {{_base_.demo_student_optim_wrapper}}
-default_hooks = {{_base_.demo_default_hooks}}
+globals().update(_base_.demo)  # data and schedule (see _base_/demo_faces.py)
 model = dict(
-    architecture={{_base_.demo_model}},
-    teacher_ckpt='work_dirs/demo/rfcn_vgg1-4_demo/iter_1200.pth')
-
-train_cfg = dict(max_iters=1600, val_interval=1600)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=1600,
-         milestones=[1200], gamma=0.1)
-]
+    architecture=_base_.demo_model,
+    # tools/demo.py passes the checkpoint of its own run (seed, scale)
+    teacher_ckpt='work_dirs/demo/seed0/rfcn_vgg1-4-continued_demo/'
+    'iter_400.pth')
+custom_hooks = _base_.demo_distill_hooks

@@ -1,21 +1,35 @@
-"""tools/demo.py (`make demo`): a smoke run of the whole pipeline on a tiny
-face set with a handful of iterations per stage, plus its scheduling and
-bookkeeping helpers."""
+"""tools/demo.py (`make demo`) and qmimic_mm.demo: a smoke run of the whole
+pipeline on a tiny face set with 1-3 iterations per stage and two seeds,
+plus the plan, the scheduling, the statistics and the claim rule on hand
+values."""
 import importlib.util
+import math
 import os.path as osp
+import re
 import threading
 import time
 
 import pytest
 from mmengine.config import Config
 
-from conftest import REPO
+from conftest import REPO, run_tool
+from qmimic_mm.demo import plan as demo_plan
+from qmimic_mm.demo import runner, tool_runner
+from qmimic_mm.demo.claims import check_all, sanity_line
+from qmimic_mm.demo.stats import (HELD, NOT_HELD, NOT_TESTED, Cell,
+                                  Comparison, judge)
+from qmimic_mm.utils import check_cfg_options
 
 DEMO = osp.join(REPO, 'tools', 'demo.py')
+SETTINGS = ('easy', 'medium', 'hard')
+STUDENTS = ('scratch', 'q_only', 'mimic', 'qmimic')
+#: Trainings of the smoke run: the base teacher, then per seed (2) the six
+#: per-seed stages and one ablation variant.
+SMOKE_RUNS = 1 + 2 * (len(demo_plan.STAGES) - 1 + 1)
 
 
 @pytest.fixture(scope='module')
-def demo():
+def cli():
     """tools/demo.py as a module."""
     spec = importlib.util.spec_from_file_location('qm_demo_tool', DEMO)
     module = importlib.util.module_from_spec(spec)
@@ -25,15 +39,16 @@ def demo():
 
 @pytest.fixture(scope='module')
 def smoke(tmp_path_factory):
-    """Run the demo on 6 train / 4 val images, 1-3 iterations per stage, the
-    tools in-process (one interpreter start-up instead of sixteen); then
-    once more with --skip-existing."""
-    from conftest import run_tool
+    """Run the demo on 6 train / 4 val / 4 test images, 1-3 iterations per
+    stage, 2 seeds, one ablation variant, the tools in-process (one
+    interpreter start-up instead of dozens); then once more with
+    --skip-existing."""
     tmp = tmp_path_factory.mktemp('demo')
     args = [
         'tools/demo.py', '--work-dir', str(tmp / 'work'), '--data-root',
-        str(tmp / 'data'), '--iters-scale', '0.002', '--num-train', '6',
-        '--num-val', '4', '--in-process'
+        str(tmp / 'data'), '--iters-scale', '0.0015', '--num-train', '6',
+        '--num-val', '4', '--num-test', '4', '--seeds', '2', '--ablation',
+        'lambda2', '--in-process'
     ]
     first = run_tool(args, env=dict(OMP_NUM_THREADS='1'))
     assert first.returncode == 0, (first.stdout + first.stderr)[-4000:]
@@ -43,93 +58,302 @@ def smoke(tmp_path_factory):
     return dict(work=tmp / 'work', first=first, again=again)
 
 
-def test_smoke_run_writes_results_with_six_models_and_claims(smoke, demo):
+def _table(text: str, heading: str) -> list:
+    """The rows of the markdown table under ``heading``."""
+    section = text.split(heading, 1)[1].split('\n## ', 1)[0]
+    return [line for line in section.splitlines()
+            if line.startswith('| ') and not line.startswith('| Model')
+            and not line.startswith('| Variant')]
+
+
+def test_smoke_results_tables_claims_and_figures(smoke):
     text = (smoke['work'] / 'results.md').read_text()
-    rows = [line for line in text.splitlines()
-            if line.startswith('| ') and '`configs/demo/' in line]
-    assert len(rows) == 6
-    for stage in demo.STAGES:
-        assert f'| {stage.title} | `{stage.config}` |' in text
-    assert '## Paper claims on this run' in text
+    test_rows = _table(text, '## Test (main table)')
+    assert len(test_rows) == len(demo_plan.STAGES)
+    for stage in demo_plan.STAGES:
+        row = next(r for r in test_rows if r.startswith(f'| {stage.title} '))
+        # two seeds: mean ± std per setting; the base teacher is trained once
+        assert row.count(' ± ') == (3 if stage.per_seed else 0), row
+        assert f'`{stage.config}`' in row
+    assert len(_table(text, '## Val (model selection)')) == len(
+        demo_plan.STAGES)
+    ablation = _table(text, '## Ablation (val)')
+    assert [r.split(' | ')[0] for r in ablation] == ['| QM (default)',
+                                                     '| lambda2']
+    assert all(r.count(' ± ') == 3 for r in ablation)
     claims = [line for line in text.splitlines()
-              if line.startswith('- **held**') or
-              line.startswith('- **not held**')]
-    assert len(claims) == 4
+              if re.match(r'- \*\*(held|not held)\*\*: ', line)]
+    assert len(claims) == 6  # five AP claims and the matching ratio
+    assert 'not tested' not in text  # two seeds test every claim
+    assert '- Sanity, students learned: scratch student easy AP' in text
+    assert 'measured wall time' in text
     for name in ('pr_easy.png', 'pr_medium.png', 'pr_hard.png',
-                 'matching_ratio.png'):
+                 'seed0/matching_ratio.png', 'seed1/matching_ratio.png'):
         assert (smoke['work'] / name).stat().st_size > 0
     assert text in smoke['again'].stdout  # results.md is printed
 
 
-def test_smoke_run_shows_stage_headers_and_uses_the_tools(smoke):
+def test_smoke_runs_per_seed_with_that_seeds_teacher(smoke):
     out = smoke['first'].stdout
-    for index in range(1, 7):
-        assert f'[stage {index}/6]' in out
-    assert 'est. remaining' in out
-    # distilled students are extracted and tested with the student config
-    assert 'extract_student.py' in out
+    work = str(smoke['work'])
+    assert 'est. total' in out and 'est. remaining' in out
+    for index in range(1, SMOKE_RUNS + 1):
+        assert f'[stage {index}/{SMOKE_RUNS}]' in out
+    assert out.count('$ python tools/train.py configs/demo/rfcn_vgg1-4_demo'
+                     '.py') == 1  # the base teacher is trained once
+    mimic = [line for line in out.splitlines()
+             if '$ python tools/train.py configs/demo/mimic_' in line]
+    assert len(mimic) == 2
+    assert (f'model.teacher_ckpt={work}/seed1/rfcn_vgg1-4-continued_demo/'
+            'iter_1.pth') in mimic[1]
+    assert 'randomness.seed=1' in mimic[1]
+    ablation = [line for line in out.splitlines() if '--work-dir '
+                f'{work}/seed1/qmimic_rfcn_vgg1-32_demo_lambda2' in line]
+    assert len(ablation) == 1 and 'loss_mimic.loss_weight=2.0' in ablation[0]
+    # distilled students are extracted and tested with the student config,
+    # on test only (val comes from the training's last validation); the
+    # ablation variant is not tested
     assert out.count('$ python tools/test.py configs/demo/rfcn_vgg1-32_demo'
-                     '.py') == 3
-    assert (smoke['work'] / 'qmimic_rfcn_vgg1-32_demo' /
+                     '.py') == 3 * 2
+    assert out.count('$ python tools/test.py') == 1 + 6 * 2
+    assert (smoke['work'] / 'seed1' / 'qmimic_rfcn_vgg1-32_demo' /
             'student_iter_3.pth').is_file()
 
 
 def test_skip_existing_reuses_every_stage(smoke):
     out = smoke['again'].stdout
-    assert out.count('reusing') == 6
-    assert '$ python tools/train.py' not in out
-    assert '$ python tools/test.py' not in out
+    assert len(re.findall(r'\] reusing ', out)) == SMOKE_RUNS
+    for tool in ('train.py', 'test.py', 'matching_ratio.py'):
+        assert f'$ python tools/{tool}' not in out
 
 
-def test_schedule_options_scale_every_iteration_count(demo):
+# ------------------------------------------------------------ statistics
+def test_cell_mean_and_sample_std_on_hand_values():
+    cell = Cell([0.1, 0.2, 0.3])
+    assert cell.mean == pytest.approx(0.2)
+    assert cell.std == pytest.approx(0.1)  # ddof=1: sqrt(0.02 / 2)
+    assert cell.format() == '0.200 ± 0.100'
+    one = Cell([0.25])
+    assert one.mean == 0.25 and math.isnan(one.std)
+    assert one.format() == '0.250'
+    assert Cell([]).format() == 'n/a'
+
+
+def _comp(a, b):
+    return {s: Comparison(Cell(a), Cell(b)) for s in SETTINGS}
+
+
+def test_claim_rule_held_not_held_not_tested():
+    # diff 0.21 > spread 0.02 + 0.01 on every setting
+    assert judge(_comp([0.50, 0.52, 0.54], [0.30, 0.31, 0.32]),
+                 'greater') == HELD
+    # diff 0.04 < spread 0.071 + 0.014
+    assert judge(_comp([0.30, 0.40], [0.30, 0.32]), 'greater') == NOT_HELD
+    # one setting short is enough to fail
+    mixed = _comp([0.50, 0.52], [0.30, 0.31])
+    mixed['hard'] = Comparison(Cell([0.30, 0.32]), Cell([0.30, 0.31]))
+    assert judge(mixed, 'greater') == NOT_HELD
+    assert judge(_comp([0.5], [0.3]), 'greater') == NOT_TESTED
+    assert judge(_comp([0.5, 0.5], [0.3]), 'greater') == NOT_TESTED
+    # no gain: Q-only above scratch by 0.02, within the spread 0.028
+    assert judge(_comp([0.30, 0.34], [0.30, 0.30]), 'no_gain') == HELD
+    assert judge(_comp([0.50, 0.52], [0.30, 0.31]), 'no_gain') == NOT_HELD
+    # a >= b: a below b by less than the spread
+    assert judge(_comp([0.29, 0.31], [0.30, 0.32]), 'not_less') == HELD
+    assert judge(_comp([0.10, 0.11], [0.30, 0.31]), 'not_less') == NOT_HELD
+    with pytest.raises(ValueError, match='unknown claim kind'):
+        judge(_comp([0.5, 0.5], [0.3, 0.3]), 'bigger')
+
+
+def test_claim_lines_with_one_seed_are_not_tested():
+    keys = ('teacher_fp', 'teacher_q') + STUDENTS
+    ap = {k: {s: Cell([0.3]) for s in SETTINGS} for k in keys}
+    ratio = {'fp': Cell([0.4]), 'quantized': Cell([0.6])}
+    lines = [v.line() for v in check_all(ap, ratio)]
+    assert len(lines) == 6
+    assert all(line.startswith('- **not tested (1 seed; run --seeds 3)**')
+               for line in lines)
+    assert 'mean ratio 0.600 vs 0.400 (diff +0.200)' in lines[-1]
+    two = {k: {s: Cell([0.3, 0.32]) for s in SETTINGS} for k in keys}
+    two['qmimic'] = {s: Cell([0.6, 0.62]) for s in SETTINGS}
+    verdicts = {v.claim.a + '>' + v.claim.b: v for v in check_all(
+        two, {'fp': Cell([0.4, 0.41]), 'quantized': Cell([0.6, 0.61])})}
+    assert verdicts['qmimic>scratch'].verdict == HELD
+    assert verdicts['mimic>scratch'].verdict == NOT_HELD
+    assert 'spread 0.028' in verdicts['qmimic>scratch'].line()
+    assert '**yes**' in sanity_line(Cell([0.25, 0.21]))
+    assert '**no**' in sanity_line(Cell([0.05]))
+
+
+# ------------------------------------------------------------------- plan
+def test_plan_seeds_dependencies_and_ablation(tmp_path):
+    settings = demo_plan.DemoSettings(work_dir=str(tmp_path), seed=3,
+                                      seeds=2, ablation=['lambda2'])
+    plan = demo_plan.build_plan(settings)
+    assert len(plan.runs) == SMOKE_RUNS  # same shape as the smoke run
+    assert list(plan.runs)[0] == 'teacher'
+    teacher = plan.runs['teacher']
+    assert teacher.work_dir == str(tmp_path / 'rfcn_vgg1-4_demo')
+    assert 'randomness.seed' in teacher.options  # seed 3, config has 0
+    for seed in (3, 4):
+        for key in ('teacher_fp', 'teacher_q'):
+            run = plan.get(key, seed)
+            assert run.options['load_from'] == teacher.checkpoint
+            assert run.depends == ['teacher']
+        mimic, qm = plan.get('mimic', seed), plan.get('qmimic', seed)
+        assert mimic.options['model.teacher_ckpt'] == plan.get(
+            'teacher_fp', seed).checkpoint
+        assert qm.options['model.teacher_ckpt'] == plan.get(
+            'teacher_q', seed).checkpoint
+        assert qm.work_dir == str(tmp_path / f'seed{seed}' /
+                                  'qmimic_rfcn_vgg1-32_demo')
+        assert qm.options['randomness.seed'] == seed
+        variant = plan.get('qmimic[lambda2]', seed)
+        assert variant.stage.splits == ('val', )
+        assert variant.depends == [qm.depends[0]]
+        assert variant.options[
+            'model.distiller.distill_losses.loss_mimic.loss_weight'] == 2.0
+        assert variant.work_dir.endswith('qmimic_rfcn_vgg1-32_demo_lambda2')
+    # every run starts after the runs it needs
+    order = list(plan.runs)
+    for run in plan.runs.values():
+        assert all(order.index(d) < order.index(run.id) for d in run.depends)
+    with pytest.raises(ValueError, match='unknown ablation'):
+        demo_plan.ablation_stages(['lambda3'])
+    assert len(demo_plan.ablation_stages([])) == len(demo_plan.ABLATIONS)
+
+
+def test_default_plan_uses_the_configs_checkpoint_paths():
+    """The configs' own load_from / teacher_ckpt are the paths the default
+    run produces, so a config run by hand after `make demo` finds them."""
+    plan = demo_plan.build_plan(demo_plan.DemoSettings())
+    for run in plan.runs.values():
+        cfg = Config.fromfile(osp.join(REPO, run.stage.config))
+        if 'load_from' in run.options:
+            assert osp.join(REPO, cfg.load_from) == run.options['load_from']
+        if 'model.teacher_ckpt' in run.options and run.seed == 0:
+            assert osp.join(REPO, cfg.model.teacher_ckpt) == run.options[
+                'model.teacher_ckpt']
+
+
+def test_schedule_options_scale_every_iteration_count():
     cfg = Config.fromfile(osp.join(REPO, 'configs/demo/rfcn_vgg1-4_demo.py'))
-    opts = demo.schedule_options(cfg, 0.5)
-    assert opts['train_cfg.max_iters'] == 600
+    opts = demo_plan.schedule_options(cfg, 0.5)
+    assert opts['train_cfg.max_iters'] == cfg.train_cfg.max_iters // 2
     assert opts['param_scheduler.0.end'] == 25
-    assert opts['param_scheduler.1.milestones'] == [450]
-    assert opts['default_hooks.checkpoint.interval'] == 250
-    assert demo.schedule_options(cfg, 1.0) == {}
-    assert demo.format_options({'a.b': [1, 2], 'c': 3}) == [
-        '--cfg-options', 'a.b=[1,2]', 'c=3']
+    assert opts['param_scheduler.1.milestones'] == [
+        cfg.param_scheduler[1].milestones[0] // 2]
+    assert opts['default_hooks.logger.interval'] == 25
+    assert 'default_hooks.checkpoint.interval' not in opts
+    assert demo_plan.schedule_options(cfg, 1.0) == {}
+    qm = Config.fromfile(osp.join(REPO, demo_plan.QM_CONFIG))
+    warmup = qm.custom_hooks[0].warmup_iters
+    assert demo_plan.schedule_options(qm, 0.5)[
+        'custom_hooks.0.warmup_iters'] == max(1, round(warmup / 2))
 
 
-def test_progress_line_keeps_eta_and_final_metrics(demo):
+def test_format_options_keeps_none_and_empty_lists():
+    assert tool_runner.format_options({'a.b': [1, 2], 'c': None, 'd': [],
+                                       'e': 'rois', 'f': 1.0}) == [
+        '--cfg-options', 'a.b=[1,2]', 'c=None', 'd=[]', 'e=rois', 'f=1.0']
+    assert tool_runner.format_options({}) == []
+
+
+def test_ablation_options_exist_in_the_qm_config():
+    """tools/train.py refuses --cfg-options keys the config lacks; every
+    variant's keys pass, and None and [] arrive as such."""
+    import argparse
+
+    from mmengine.config import DictAction
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    for ablation in demo_plan.ABLATIONS:
+        cfg = Config.fromfile(osp.join(REPO, demo_plan.QM_CONFIG))
+        argv = tool_runner.format_options(ablation.options)
+        options = parser.parse_args(argv).cfg_options
+        assert options == dict(ablation.options), ablation.name
+        check_cfg_options(cfg, options)
+        cfg.merge_from_dict(options)
+
+
+def test_demo_configs_splits_and_shared_schedules():
+    cfgs = {s.key: Config.fromfile(osp.join(REPO, s.config))
+            for s in demo_plan.STAGES}
+    for key, cfg in cfgs.items():
+        assert cfg.test_dataloader.dataset.ann_file.endswith(
+            'wider_face_test_bbx_gt.txt'), key
+        assert cfg.test_dataloader.dataset.data_prefix.img == \
+            'WIDER_test/images/'
+        assert cfg.test_evaluator.split == 'test'
+        assert cfg.val_dataloader.dataset.ann_file.endswith(
+            'wider_face_val_bbx_gt.txt'), key
+        assert cfg.val_evaluator.split == 'val'
+
+    def schedule(cfg):
+        return (cfg.optim_wrapper.optimizer.lr, cfg.train_cfg.max_iters,
+                cfg.param_scheduler)
+
+    assert len({str(schedule(cfgs[k])) for k in STUDENTS}) == 1
+    continued = [cfgs['teacher_fp'], cfgs['teacher_q']]
+    assert schedule(continued[0]) == schedule(continued[1])
+    assert continued[0].load_from == continued[1].load_from
+    assert 'neck' not in continued[0].model and 'neck' in continued[1].model
+    assert cfgs['mimic'].custom_hooks == cfgs['qmimic'].custom_hooks
+
+
+# ------------------------------------------------------------- execution
+def test_parse_args_defaults_and_errors(cli, tmp_path):
+    settings = cli.parse_args(['--work-dir', str(tmp_path)])
+    assert settings.seeds == 1 and settings.ablation is None
+    assert settings.jobs == demo_plan.default_jobs()
+    assert cli.parse_args(['--ablation']).ablation == []
+    assert cli.parse_args(['--in-process', '--jobs', '2']).jobs == 1
+    for bad in (['--seeds', '0'], ['--ablation', 'nope'],
+                ['--iters-scale', '0']):
+        with pytest.raises(SystemExit):
+            cli.parse_args(bad)
+
+
+def test_progress_line_keeps_eta_and_final_metrics():
     train = ('11/25 23:48:55 - mmengine - INFO - Iter(train) [ 100/1000]  '
              'lr: 2.0000e-02  eta: 0:01:21  time: 0.0951  data_time: 0.0032  '
              'loss: 1.3081  student.loss_rpn_cls: 0.3451')
-    assert demo.progress_line(train) == (
+    assert tool_runner.progress_line(train) == (
         'Iter(train) [ 100/1000]  eta: 0:01:21  time: 0.0951  loss: 1.3081')
     val = ('11/25 23:50:10 - mmengine - INFO - Iter(val) [60/60]    '
            'wider/easy: 0.0100  wider/medium: 0.0200  wider/hard: 0.0300')
-    assert 'wider/hard: 0.0300' in demo.progress_line(val)
-    assert demo.progress_line('11/25 23:50:10 - mmengine - INFO - Iter(val) '
-                              '[10/60]    eta: 0:00:08') is None
+    assert 'wider/hard: 0.0300' in tool_runner.progress_line(val)
+    assert tool_runner.progress_line(
+        '11/25 23:50:10 - mmengine - INFO - Iter(val) [10/60]    eta: '
+        '0:00:08') is None
 
 
-def test_scheduler_respects_dependencies_with_two_jobs(demo, monkeypatch,
+def test_scheduler_respects_dependencies_with_two_jobs(monkeypatch,
                                                        tmp_path):
-    args = demo.parse_args(['--work-dir', str(tmp_path), '--jobs', '2'])
-    runs = {
-        s.key: demo.StageRun(stage=s, index=i, work_dir=str(tmp_path),
-                             max_iters=1, options={}, estimate_s=1.0)
-        for i, s in enumerate(demo.STAGES, start=1)
-    }
+    settings = demo_plan.DemoSettings(work_dir=str(tmp_path), seeds=2,
+                                      jobs=2)
+    plan = demo_plan.build_plan(settings)
+    for run in plan.runs.values():
+        run.estimate_s = 1.0
     order, lock, running, most = [], threading.Lock(), [0], [0]
 
-    def fake_stage(run, args, tools):
+    def fake_stage(run, plan, tools):
         with lock:
-            for dep in run.stage.depends:
-                assert runs[dep].finished, f'{run.stage.key} before {dep}'
+            for dep in run.depends:
+                assert plan.runs[dep].finished, f'{run.id} before {dep}'
             running[0] += 1
             most[0] = max(most[0], running[0])
-            order.append(run.stage.key)
-        time.sleep(0.05)
+            order.append(run.id)
+        time.sleep(0.02)
         with lock:
             running[0] -= 1
 
-    monkeypatch.setattr(demo, 'run_stage', fake_stage)
-    tools = demo.ToolRunner(demo.Console(), in_process=True, verbose=False)
-    demo.Scheduler(runs, args, tools, time.time()).run()
-    assert sorted(order) == sorted(s.key for s in demo.STAGES)
+    monkeypatch.setattr(runner, 'run_stage', fake_stage)
+    tools = tool_runner.ToolRunner(tool_runner.Console(), in_process=True,
+                                   verbose=False)
+    scheduler = runner.Scheduler(plan, tools, time.time())
+    assert scheduler.remaining_s(time.time()) > 0
+    scheduler.run()
+    assert sorted(order) == sorted(plan.runs)
     assert most[0] == 2  # independent stages ran side by side
     assert order[0] == 'teacher'

@@ -1,0 +1,25 @@
+# The one schedule of every demo student (scratch, Q-only, Li et al.'s
+# mimic, Quantization Mimic): only the method differs between them. lr and
+# length are chosen on val for the scratch student (tools/demo.py's val
+# table), never on test.
+_base_ = './demo_faces.py'
+
+student_lr = 0.02
+student_max_iters = 2000
+
+demo = dict(
+    optim_wrapper=dict(optimizer=dict(lr=student_lr)),
+    train_cfg=dict(max_iters=student_max_iters,
+                   val_interval=student_max_iters),
+    param_scheduler=[
+        _base_.demo_warmup,
+        dict(type='MultiStepLR', by_epoch=False, begin=0,
+             end=student_max_iters, milestones=[student_max_iters * 3 // 4],
+             gamma=0.1)
+    ])
+
+# The distilled students' mimic-weight warm-up, 5% of the schedule as in
+# the real configs.
+demo_distill_hooks = [
+    dict(type='DistillLossWarmupHook', warmup_iters=student_max_iters // 20)
+]

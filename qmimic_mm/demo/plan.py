@@ -1,0 +1,420 @@
+"""What ``make demo`` trains and tests, declared once.
+
+Stages (one trained model each), their configs, which checkpoint each starts
+from or learns from, where its checkpoint goes, and the ``--cfg-options``
+that adapt a config to this run (data root, seed, iteration scale, the
+checkpoints of earlier stages). Schedules themselves live in the configs
+(``configs/demo/_base_/``); the plan reads them from there.
+"""
+import os
+import os.path as osp
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from mmengine.config import Config
+
+#: The repository (the package is installed in editable mode from it).
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEFAULT_DATA_ROOT = osp.join(REPO, 'data', 'demo_faces')
+DEFAULT_WORK_DIR = osp.join(REPO, 'work_dirs', 'demo')
+#: Tests every student, the distilled ones after extraction.
+STUDENT_CONFIG = 'configs/demo/rfcn_vgg1-32_demo.py'
+#: Config of the Quantization Mimic student, which the ablation varies.
+QM_CONFIG = 'configs/demo/qmimic_rfcn_vgg1-32_demo.py'
+
+TRAIN = 'tools/train.py'
+TEST = 'tools/test.py'
+EXTRACT = 'tools/model_converters/extract_student.py'
+MATCHING_RATIO = 'tools/analysis_tools/matching_ratio.py'
+
+#: Seconds of one teacher training iteration on one free CPU core: the
+#: first estimate of the time left, corrected by every finished stage.
+TEACHER_ITER_S = 0.18
+#: Seconds per stage outside the training loop (start-ups, val, test).
+STAGE_OVERHEAD_S = 25.0
+#: Seconds of the report per seed (two matching-ratio runs).
+REPORT_S = 25.0
+
+#: Split the main table reports, and the split that selects settings.
+TEST_SPLIT, VAL_SPLIT = 'test', 'val'
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One model of the demo.
+
+    Attributes:
+        key: Short name (log prefix, results keys).
+        title: Row label of the results tables.
+        config: Demo config, relative to the repository.
+        iter_cost: Seconds of one iteration relative to the teacher's.
+        per_seed: Trained once per seed (``--seeds``); otherwise once.
+        load_from: Stage whose checkpoint initialises this one.
+        teacher: Stage whose checkpoint is the distillation teacher.
+        splits: Splits it is evaluated on.
+        options: Extra ``--cfg-options`` (the ablation variants).
+        variant: Ablation variant name; '' for the main stages.
+    """
+
+    key: str
+    title: str
+    config: str
+    iter_cost: float
+    per_seed: bool = True
+    load_from: Optional[str] = None
+    teacher: Optional[str] = None
+    splits: Tuple[str, ...] = (TEST_SPLIT, VAL_SPLIT)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    variant: str = ''
+
+    @property
+    def depends(self) -> Tuple[str, ...]:
+        """Keys of the stages it needs."""
+        return tuple(k for k in (self.load_from, self.teacher) if k)
+
+    @property
+    def name(self) -> str:
+        """Its folder in the work dir: the config name (+ variant)."""
+        name = osp.splitext(osp.basename(self.config))[0]
+        return f'{name}_{self.variant}' if self.variant else name
+
+
+STAGES: Tuple[Stage, ...] = (
+    Stage('teacher', 'Teacher R-FCN VGG-1-4 (fp, base)',
+          'configs/demo/rfcn_vgg1-4_demo.py', 1.0, per_seed=False),
+    Stage('teacher_fp', 'Teacher VGG-1-4, fp continued',
+          'configs/demo/rfcn_vgg1-4-continued_demo.py', 1.0,
+          load_from='teacher'),
+    Stage('teacher_q', 'Teacher VGG-1-4, quantized finetune',
+          'configs/demo/rfcn_vgg1-4-quant_demo.py', 1.0,
+          load_from='teacher'),
+    Stage('scratch', 'Student VGG-1-32 from scratch', STUDENT_CONFIG, 0.25),
+    Stage('q_only', 'Student VGG-1-32, quantization only (Table 5)',
+          'configs/demo/rfcn_vgg1-32-quant_demo.py', 0.25),
+    Stage('mimic', 'Student VGG-1-32, mimic (Li et al., fp teacher)',
+          'configs/demo/mimic_rfcn_vgg1-32_demo.py', 0.6,
+          teacher='teacher_fp'),
+    Stage('qmimic', 'Student VGG-1-32, Quantization Mimic (Q teacher)',
+          QM_CONFIG, 0.6, teacher='teacher_q'),
+)
+#: Start order when several stages are ready: the longest chain first; the
+#: ablation variants come between the distilled and the plain students.
+PRIORITY: Tuple[str, ...] = ('teacher', 'teacher_q', 'teacher_fp', 'qmimic',
+                             'mimic', 'ablation', 'scratch', 'q_only')
+
+_LOSS = 'model.distiller.distill_losses.loss_mimic'
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """A variant of the Quantization Mimic student, evaluated on val.
+
+    Attributes:
+        name: Short name (folder suffix, table row).
+        description: What it changes, for the table.
+        options: ``--cfg-options`` applied to :data:`QM_CONFIG`.
+    """
+
+    name: str
+    description: str
+    options: Mapping[str, Any]
+
+    def stage(self) -> Stage:
+        """The variant as a stage: the QM student with its options."""
+        base = next(s for s in STAGES if s.config == QM_CONFIG)
+        return replace(base, key=f'qmimic[{self.name}]',
+                       title=f'QM, {self.name}', splits=(VAL_SPLIT, ),
+                       options=dict(self.options), variant=self.name)
+
+
+#: ``--ablation``: the settings that pick the QM defaults (issue 8).
+ABLATIONS: Tuple[Ablation, ...] = (
+    Ablation('paper-literal', 'Eq. 6 verbatim: sum / 2N, stride 1', {
+        f'{_LOSS}.normalize': 'rois',
+        f'{_LOSS}.quantizer.stride': 1.0,
+        f'{_LOSS}.quantizer.levels': None
+    }),
+    Ablation('calibrated+sum', 'sum / 2N, calibrated stride',
+             {f'{_LOSS}.normalize': 'rois'}),
+    Ablation('mean+stride1', 'element mean, stride 1', {
+        f'{_LOSS}.normalize': 'elements',
+        f'{_LOSS}.quantizer.stride': 1.0,
+        f'{_LOSS}.quantizer.levels': None
+    }),
+    Ablation('lambda0.5', 'lambda 0.5', {f'{_LOSS}.loss_weight': 0.5}),
+    Ablation('lambda2', 'lambda 2', {f'{_LOSS}.loss_weight': 2.0}),
+    Ablation('no-warmup', 'no mimic-weight warm-up', {'custom_hooks': []}),
+)
+
+
+@dataclass
+class DemoSettings:
+    """What the command line asks for (see ``tools/demo.py``).
+
+    Attributes:
+        work_dir: Checkpoints, logs and results.
+        data_root: The demo face set; generated if missing.
+        iters_scale: Multiplies every iteration count.
+        seed: First training seed.
+        seeds: Number of seeds (repetitions of the per-seed stages).
+        ablation: Ablation variant names to train; None for none.
+        skip_existing: Reuse finished stages, resume an interrupted one.
+        jobs: Stages trained side by side.
+        verbose: Print every line of the tools.
+        in_process: Run the tools inside this interpreter (smoke test).
+        num_train: Train images when the set is generated.
+        num_val: Val images when the set is generated.
+        num_test: Test images when the set is generated.
+    """
+
+    work_dir: str = DEFAULT_WORK_DIR
+    data_root: str = DEFAULT_DATA_ROOT
+    iters_scale: float = 1.0
+    seed: int = 0
+    seeds: int = 1
+    ablation: Optional[Sequence[str]] = None
+    skip_existing: bool = False
+    jobs: int = 1
+    verbose: bool = False
+    in_process: bool = False
+    num_train: int = 400
+    num_val: int = 100
+    num_test: int = 200
+
+    @property
+    def seed_list(self) -> List[int]:
+        """The training seeds, ``seed .. seed + seeds - 1``."""
+        return list(range(self.seed, self.seed + self.seeds))
+
+    @property
+    def gt_dir(self) -> str:
+        """Folder of the ground-truth files of every split."""
+        return osp.join(self.data_root, 'wider_face_split')
+
+
+@dataclass
+class StageRun:
+    """One training of a stage (for one seed) and what it produces.
+
+    The plan fills the first fields; the runner the timing and status; the
+    report the results.
+    """
+
+    stage: Stage
+    seed: int
+    index: int
+    work_dir: str
+    max_iters: int
+    lr: float
+    options: Dict[str, Any]
+    estimate_s: float
+    checkpoint: str
+    #: Ids of the runs it needs, and their checkpoints.
+    depends: List[str] = field(default_factory=list)
+    inputs: List[str] = field(default_factory=list)
+    started: Optional[float] = None
+    finished: Optional[float] = None
+    trained: bool = False
+    error: Optional[BaseException] = None
+    #: Split -> the full ``evaluate_wider`` result.
+    results: Dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Unique name: the stage key, with the seed for per-seed stages."""
+        return (f'{self.stage.key}/s{self.seed}'
+                if self.stage.per_seed else self.stage.key)
+
+    @property
+    def distilled(self) -> bool:
+        """A distillation run: tested after extracting the student."""
+        return self.stage.teacher is not None
+
+    @property
+    def test_config(self) -> str:
+        """Config that tests its model."""
+        return STUDENT_CONFIG if self.distilled else self.stage.config
+
+    @property
+    def test_checkpoint(self) -> str:
+        """Checkpoint that tests its model (student only if distilled)."""
+        if not self.distilled:
+            return self.checkpoint
+        return osp.join(self.work_dir, f'student_iter_{self.max_iters}.pth')
+
+    def pred_dir(self, split: str) -> str:
+        """Where its predictions on ``split`` are written."""
+        return osp.join(self.work_dir, f'preds_{split}')
+
+
+@dataclass
+class Plan:
+    """Every run of this invocation, in start priority order."""
+
+    settings: DemoSettings
+    runs: Dict[str, StageRun]
+
+    def of(self, key: str) -> List[StageRun]:
+        """The runs of stage ``key``, in seed order."""
+        return [r for r in self.runs.values() if r.stage.key == key]
+
+    def get(self, key: str, seed: int) -> StageRun:
+        """The run of stage ``key`` for ``seed``."""
+        return next(r for r in self.of(key) if r.seed == seed)
+
+
+def _scaled(value: int, scale: float) -> int:
+    return max(1, int(round(value * scale)))
+
+
+def schedule_options(cfg: Config, scale: float) -> Dict[str, Any]:
+    """``--cfg-options`` that multiply a config's iteration counts.
+
+    Scales the length, validation interval, every scheduler's begin / end /
+    milestones, the logger interval and the custom hooks' ``warmup_iters``
+    (all at least 1). The checkpoint interval stays: it is how much work an
+    interruption may lose, and the last checkpoint is always saved.
+    """
+    if scale == 1.0:
+        return {}
+    opts: Dict[str, Any] = {}
+    for key in ('max_iters', 'val_interval'):
+        opts[f'train_cfg.{key}'] = _scaled(cfg.train_cfg[key], scale)
+    for index, sched in enumerate(cfg.get('param_scheduler', [])):
+        for key in ('begin', 'end'):
+            if sched.get(key):
+                opts[f'param_scheduler.{index}.{key}'] = _scaled(
+                    sched[key], scale)
+        if 'milestones' in sched:
+            opts[f'param_scheduler.{index}.milestones'] = [
+                _scaled(m, scale) for m in sched['milestones']
+            ]
+    interval = cfg.default_hooks.logger.get('interval', -1)
+    if interval > 0:
+        opts['default_hooks.logger.interval'] = _scaled(interval, scale)
+    for index, hook in enumerate(cfg.get('custom_hooks', [])):
+        if 'warmup_iters' in hook:
+            opts[f'custom_hooks.{index}.warmup_iters'] = _scaled(
+                hook['warmup_iters'], scale)
+    return opts
+
+
+def data_options(settings: DemoSettings, loaders: Sequence[str],
+                 evaluators: Sequence[str]) -> Dict[str, Any]:
+    """``--cfg-options`` pointing the configs at ``settings.data_root``."""
+    if osp.normpath(settings.data_root) == osp.normpath(DEFAULT_DATA_ROOT):
+        return {}
+    root = settings.data_root.rstrip('/') + '/'
+    opts: Dict[str, Any] = {
+        f'{loader}.dataset.data_root': root
+        for loader in loaders
+    }
+    opts.update({f'{ev}.gt_dir': settings.gt_dir for ev in evaluators})
+    return opts
+
+
+def test_options(settings: DemoSettings, split: str,
+                 pred_dir: str) -> Dict[str, Any]:
+    """``--cfg-options`` that make ``tools/test.py`` evaluate ``split`` and
+    write its predictions to ``pred_dir`` (official WIDER layout names)."""
+    opts = data_options(settings, ('test_dataloader', ), ('test_evaluator', ))
+    opts.update({
+        'test_dataloader.dataset.ann_file':
+        f'wider_face_split/wider_face_{split}_bbx_gt.txt',
+        'test_dataloader.dataset.data_prefix.img': f'WIDER_{split}/images/',
+        'test_evaluator.split': split,
+        'test_evaluator.pred_dir': pred_dir,
+    })
+    return opts
+
+
+def ablation_stages(names: Optional[Sequence[str]]) -> List[Stage]:
+    """The ablation variants asked for: all when ``names`` is empty.
+
+    Raises:
+        ValueError: An unknown variant name.
+    """
+    if names is None:
+        return []
+    known = {a.name: a for a in ABLATIONS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f'unknown ablation variant(s) {unknown}; choose '
+                         f'from {list(known)}')
+    chosen = [known[n] for n in names] if names else list(ABLATIONS)
+    return [a.stage() for a in chosen]
+
+
+def _priority(stage: Stage) -> int:
+    return PRIORITY.index('ablation' if stage.variant else stage.key)
+
+
+def build_plan(settings: DemoSettings) -> Plan:
+    """Load every config; work out each run's paths, length and options.
+
+    Per-seed stages get one run per seed, in the work dir's ``seed<k>/``;
+    a stage's dependencies are the runs of the same seed (or the run of a
+    stage trained once).
+    """
+    stages = sorted(STAGES + tuple(ablation_stages(settings.ablation)),
+                    key=_priority)
+    configs: Dict[str, Config] = {}
+    runs: Dict[str, StageRun] = {}
+    # (stage key, seed; None for a stage trained once) -> its run
+    by_stage: Dict[Tuple[str, Optional[int]], StageRun] = {}
+    for stage in stages:
+        if stage.config not in configs:
+            configs[stage.config] = Config.fromfile(
+                osp.join(REPO, stage.config))
+        cfg = configs[stage.config]
+        options = schedule_options(cfg, settings.iters_scale)
+        max_iters = options.get('train_cfg.max_iters',
+                                cfg.train_cfg.max_iters)
+        for seed in settings.seed_list if stage.per_seed else [settings.seed]:
+            work_dir = (osp.join(settings.work_dir, f'seed{seed}', stage.name)
+                        if stage.per_seed else
+                        osp.join(settings.work_dir, stage.name))
+            needs = {kind: by_stage.get((dep, seed)) or by_stage[(dep, None)]
+                     for kind, dep in (('load_from', stage.load_from),
+                                       ('teacher', stage.teacher)) if dep}
+            run_options = dict(options)
+            run_options.update(data_options(
+                settings,
+                ('train_dataloader', 'val_dataloader', 'test_dataloader'),
+                ('val_evaluator', 'test_evaluator')))
+            if seed != cfg.randomness.seed:
+                run_options['randomness.seed'] = seed
+            # Checkpoints of earlier stages are passed explicitly: their
+            # names follow the (scaled) lengths, seeds and work dir.
+            if 'load_from' in needs:
+                run_options['load_from'] = needs['load_from'].checkpoint
+            if 'teacher' in needs:
+                run_options['model.teacher_ckpt'] = needs['teacher'].checkpoint
+            # The last validation of the training is the val evaluation.
+            run_options['val_evaluator.pred_dir'] = osp.join(
+                work_dir, f'preds_{VAL_SPLIT}')
+            run_options.update(stage.options)
+            run = StageRun(
+                stage=stage,
+                seed=seed,
+                index=len(runs) + 1,
+                work_dir=work_dir,
+                max_iters=max_iters,
+                lr=cfg.optim_wrapper.optimizer.lr,
+                options=run_options,
+                estimate_s=(STAGE_OVERHEAD_S +
+                            max_iters * stage.iter_cost * TEACHER_ITER_S),
+                checkpoint=osp.join(work_dir, f'iter_{max_iters}.pth'),
+                depends=[r.id for r in needs.values()],
+                inputs=[r.checkpoint for r in needs.values()])
+            runs[run.id] = run
+            by_stage[(stage.key, seed if stage.per_seed else None)] = run
+    return Plan(settings, runs)
+
+
+def default_jobs() -> int:
+    """Stages side by side: 2 on CPU (one core each on the 2-core machines
+    the demo is sized for), up to 4 on a GPU (they share it)."""
+    import torch
+    cpus = os.cpu_count() or 1
+    return max(1, min(4 if torch.cuda.is_available() else 2, cpus))

@@ -1,0 +1,221 @@
+"""The demo's results: AP per model and split over seeds, matching ratios,
+the paper's claims, PR curves and ``results.md``."""
+import os
+import os.path as osp
+import platform
+from datetime import datetime
+from typing import Dict, List, Mapping, Sequence, Tuple
+
+import numpy as np
+
+from qmimic_mm.evaluation.functional import (WIDER_SETTINGS, evaluate_wider,
+                                             load_wider_ground_truth,
+                                             plot_wider_pr_comparison,
+                                             read_wider_predictions)
+from .claims import check_all, sanity_line
+from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
+                   VAL_SPLIT, Plan, data_options)
+from .runner import is_fresh
+from .stats import KIND_RULES, Cell
+from .tool_runner import ToolRunner, fmt_duration, format_options
+
+#: Fig. 5 pairs: (stage, tag, legend label).
+RATIO_PAIRS = (('mimic', 'fp', 'Li et al. mimic: fp teacher, fp student'),
+               ('qmimic', 'quantized',
+                'Quantization Mimic: Q(teacher), Q(student)'))
+
+Cells = Dict[str, Dict[str, Cell]]
+
+
+def evaluate_runs(plan: Plan) -> None:
+    """WIDER easy / medium / hard AP and PR curves of every run on each of
+    its splits, from the predictions the runs wrote (official layout)."""
+    ground_truth = {}
+    for run in plan.runs.values():
+        for split in run.stage.splits:
+            if split not in ground_truth:
+                ground_truth[split] = load_wider_ground_truth(
+                    plan.settings.gt_dir, split)
+            pred_dir = run.pred_dir(split)
+            preds = read_wider_predictions(pred_dir) if osp.isdir(
+                pred_dir) else {}
+            run.results[split] = evaluate_wider(preds, ground_truth[split])
+
+
+def ap_cells(plan: Plan, split: str) -> Cells:
+    """``cells[stage key][setting]``: the AP of every seed's run."""
+    keys = dict.fromkeys(r.stage.key for r in plan.runs.values()
+                         if split in r.stage.splits)
+    return {
+        key: {
+            s: Cell([float(r.results[split][s]) for r in plan.of(key)])
+            for s in WIDER_SETTINGS
+        }
+        for key in keys
+    }
+
+
+def matching_ratios(plan: Plan,
+                    tools: ToolRunner) -> Tuple[Dict[str, Cell], List[str]]:
+    """Fig. 5 on the test split, per seed: the per-RoI ratios of the fp pair
+    (mimic) and of the quantized pair (QM); the QM call draws both into one
+    histogram.
+
+    Returns:
+        The mean ratio of each pair over seeds, and the histograms.
+    """
+    settings = plan.settings
+    means: Dict[str, List[float]] = {tag: [] for _, tag, _ in RATIO_PAIRS}
+    figures = []
+    for seed in settings.seed_list:
+        seed_dir = osp.join(settings.work_dir, f'seed{seed}')
+        files = {tag: osp.join(seed_dir, f'matching_ratio_{tag}.npy')
+                 for _, tag, _ in RATIO_PAIRS}
+        out = osp.join(seed_dir, 'matching_ratio.png')
+        for key, tag, label in RATIO_PAIRS:
+            run = plan.get(key, seed)
+            npy = files[tag]
+            if settings.skip_existing and is_fresh(npy, run.checkpoint) \
+                    and is_fresh(out, npy):
+                continue
+            cmd = [run.stage.config, run.checkpoint, '--label', label,
+                   '--save-ratios', npy, '--out',
+                   out if tag == 'quantized' else
+                   osp.join(seed_dir, f'matching_ratio_{tag}.png')]
+            if tag == 'quantized':
+                cmd += ['--compare', f'{RATIO_PAIRS[0][2]}={files["fp"]}']
+            cmd += format_options(
+                data_options(settings, ('test_dataloader', ), ()))
+            tools.run(MATCHING_RATIO, cmd,
+                      osp.join(run.work_dir, 'matching_ratio.log'),
+                      f'[report {run.id}]')
+        for tag, npy in files.items():
+            ratios = np.load(npy)
+            means[tag].append(float(ratios.mean()) if len(ratios) else
+                              float('nan'))
+        figures.append(out)
+    return {tag: Cell(values) for tag, values in means.items()}, figures
+
+
+def plot_pr(plan: Plan) -> List[str]:
+    """PR curves on test of the first seed, one figure per setting with
+    every model."""
+    seed = plan.settings.seed
+    results = {
+        run.stage.title: run.results[TEST_SPLIT]
+        for run in plan.runs.values()
+        if TEST_SPLIT in run.results and run.seed == seed
+    }
+    return plot_wider_pr_comparison(
+        results, plan.settings.work_dir, file_prefix='pr',
+        title=f'Demo faces test (seed {seed}), AP in the legend')
+
+
+def _spread_note(seeds: int) -> str:
+    if seeds < 2:
+        return ('1 seed: single values, no spread (run `--seeds 3` for '
+                'mean ± std).')
+    return (f'Mean ± sample std (ddof=1) over {seeds} seeds; the fp base '
+            'teacher is trained once.')
+
+
+def _model_table(plan: Plan, cells: Cells) -> List[str]:
+    lines = [
+        '| Model | Config | Iters | lr | Seeds | Easy | Medium | Hard |',
+        '|---|---|---:|---:|---:|---:|---:|---:|'
+    ]
+    for stage in STAGES:
+        if stage.key not in cells:
+            continue
+        runs = plan.of(stage.key)
+        aps = ' | '.join(cells[stage.key][s].format()
+                         for s in WIDER_SETTINGS)
+        lines.append(f'| {stage.title} | `{stage.config}` | '
+                     f'{runs[0].max_iters} | {runs[0].lr:g} | {len(runs)} | '
+                     f'{aps} |')
+    return lines
+
+
+def _ablation_table(cells: Cells) -> List[str]:
+    lines = [
+        '| Variant | Change (`--cfg-options` on the QM config) | Easy | '
+        'Medium | Hard |', '|---|---|---:|---:|---:|'
+    ]
+    rows = [('QM (default)', f'none: `{QM_CONFIG}`', 'qmimic')]
+    rows += [(a.name, f'{a.description}: ' + ', '.join(
+        f'`{k.rsplit(".", 1)[-1]}={v}`' for k, v in a.options.items()),
+              f'qmimic[{a.name}]') for a in ABLATIONS]
+    for name, change, key in rows:
+        if key in cells:
+            aps = ' | '.join(cells[key][s].format() for s in WIDER_SETTINGS)
+            lines.append(f'| {name} | {change} | {aps} |')
+    return lines
+
+
+def _data_line(plan: Plan, splits: Sequence[str]) -> str:
+    parts = []
+    for split in splits:
+        gt = load_wider_ground_truth(plan.settings.gt_dir, split)
+        faces = ', '.join(f'{s} {gt.num_faces(s)}' for s in WIDER_SETTINGS)
+        parts.append(f'{split} {len(gt)} images (faces counted: {faces})')
+    return '; '.join(parts)
+
+
+def _device() -> str:
+    import torch
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    return f'CPU only, {os.cpu_count()} cores'
+
+
+def write_report(plan: Plan, ratios: Mapping[str, Cell], wall_s: float,
+                 figures: Sequence[str]) -> str:
+    """Write ``<work_dir>/results.md``; return its text."""
+    settings = plan.settings
+    seeds = settings.seed_list
+    test = ap_cells(plan, TEST_SPLIT)
+    val = ap_cells(plan, VAL_SPLIT)
+    lines = [
+        '# Quantization Mimic demo: results', '',
+        f'Synthetic faces in the WIDER FACE layout ({settings.data_root}); '
+        'train, val and test use disjoint identities and scenes. '
+        f'{_data_line(plan, (TEST_SPLIT, VAL_SPLIT))}. Official WIDER '
+        'protocol (IoU 0.5), AP per setting. Settings are chosen on val; the '
+        'main table and the claims are on test.', '',
+        f'Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)}), iteration scale '
+        f'{settings.iters_scale:g}, {settings.jobs} job(s), '
+        f'{datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({_device()}); '
+        f'**measured wall time {fmt_duration(wall_s)}** (this invocation'
+        f'{", reusing finished stages" if settings.skip_existing else ""}). '
+        'Schedules: `configs/demo/_base_/` (`teacher.py`, '
+        '`teacher_continued.py`, `student.py`).', '',
+        '## Test (main table)', '', _spread_note(len(seeds)), ''
+    ]
+    lines += _model_table(plan, test)
+    lines += [
+        '', '## Paper claims (test)', '',
+        'A claim compares two cells per setting; its spread is std(a) + '
+        'std(b) over the seeds. "a > b" is held only when, on every '
+        f'setting, {KIND_RULES["greater"]}; "a >= b" when '
+        f'{KIND_RULES["not_less"]}; "no gain" when {KIND_RULES["no_gain"]}. '
+        'With one seed there is no spread and no claim is tested.', ''
+    ]
+    lines += [v.line() for v in check_all(test, ratios)]
+    lines.append(sanity_line(test['scratch']['easy']))
+    lines += ['', '## Val (model selection)', '', _spread_note(len(seeds)),
+              '']
+    lines += _model_table(plan, val)
+    if any(run.stage.variant for run in plan.runs.values()):
+        lines += [
+            '', '## Ablation (val)', '',
+            'Variants of the Quantization Mimic student, each trained with '
+            'the same seeds and schedule, evaluated on val only. '
+            + _spread_note(len(seeds)), ''
+        ]
+        lines += _ablation_table(val)
+    lines += ['', '## Figures', '']
+    lines += [f'- `{osp.relpath(p, settings.work_dir)}`' for p in figures]
+    text = '\n'.join(lines) + '\n'
+    with open(osp.join(settings.work_dir, 'results.md'), 'w') as f:
+        f.write(text)
+    return text

@@ -13,9 +13,8 @@ demo = dict(
                    val_interval=student_max_iters),
     param_scheduler=[
         _base_.demo_warmup,
-        dict(type='MultiStepLR', by_epoch=False, begin=0,
-             end=student_max_iters, milestones=[student_max_iters * 3 // 4],
-             gamma=0.1)
+        dict(_base_.demo_step, end=student_max_iters,
+             milestones=[student_max_iters * 3 // 4])
     ])
 
 # The distilled students' mimic-weight warm-up, 5% of the schedule as in

@@ -12,7 +12,6 @@ demo = dict(
                    val_interval=teacher_max_iters),
     param_scheduler=[
         _base_.demo_warmup,
-        dict(type='MultiStepLR', by_epoch=False, begin=0,
-             end=teacher_max_iters, milestones=[teacher_max_iters * 3 // 4],
-             gamma=0.1)
+        dict(_base_.demo_step, end=teacher_max_iters,
+             milestones=[teacher_max_iters * 3 // 4])
     ])

@@ -15,7 +15,6 @@ demo = dict(
                    val_interval=continued_max_iters),
     param_scheduler=[
         _base_.demo_warmup,
-        dict(type='MultiStepLR', by_epoch=False, begin=0,
-             end=continued_max_iters,
-             milestones=[continued_max_iters * 3 // 4], gamma=0.1)
+        dict(_base_.demo_step, end=continued_max_iters,
+             milestones=[continued_max_iters * 3 // 4])
     ])

@@ -89,12 +89,12 @@ class _FlatGroundTruth:
 
 @dataclass(frozen=True)
 class WiderGroundTruth:
-    """The WIDER FACE validation ground truth for the three settings.
+    """The WIDER FACE ground truth of one split for the three settings.
 
     Attributes:
         images: ``images[event][image_name]`` ->
             :class:`WiderImageGroundTruth`,
-            events and images in the order of ``wider_face_val.mat``.
+            events and images in the order of ``wider_face_<split>.mat``.
     """
 
     images: Dict[str,

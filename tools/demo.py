@@ -146,10 +146,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         scheduler.run()
         console.print(f'\n[report] elapsed {fmt_duration(time.time() - start)}'
                       ': matching ratios, PR curves, results.md')
-        evaluate_runs(plan)
+        ground_truth = evaluate_runs(plan)
         ratios, ratio_figures = matching_ratios(plan, tools)
         figures = plot_pr(plan) + ratio_figures
-        text = write_report(plan, ratios, time.time() - start, figures)
+        text = write_report(plan, ground_truth, ratios, time.time() - start,
+                            figures)
     except (DemoError, OSError, ValueError) as exc:
         console.print(f'\nerror: {exc}')
         return 1

@@ -359,6 +359,9 @@ def build_plan(settings: DemoSettings) -> Plan:
     stages = sorted(STAGES + tuple(ablation_stages(settings.ablation)),
                     key=_priority)
     configs: Dict[str, Config] = {}
+    data = data_options(
+        settings, ('train_dataloader', 'val_dataloader', 'test_dataloader'),
+        ('val_evaluator', 'test_evaluator'))
     runs: Dict[str, StageRun] = {}
     # (stage key, seed; None for a stage trained once) -> its run
     by_stage: Dict[Tuple[str, Optional[int]], StageRun] = {}
@@ -377,11 +380,7 @@ def build_plan(settings: DemoSettings) -> Plan:
             needs = {kind: by_stage.get((dep, seed)) or by_stage[(dep, None)]
                      for kind, dep in (('load_from', stage.load_from),
                                        ('teacher', stage.teacher)) if dep}
-            run_options = dict(options)
-            run_options.update(data_options(
-                settings,
-                ('train_dataloader', 'val_dataloader', 'test_dataloader'),
-                ('val_evaluator', 'test_evaluator')))
+            run_options = {**options, **data}
             if seed != cfg.randomness.seed:
                 run_options['randomness.seed'] = seed
             # Checkpoints of earlier stages are passed explicitly: their

@@ -8,7 +8,8 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from qmimic_mm.evaluation.functional import (WIDER_SETTINGS, evaluate_wider,
+from qmimic_mm.evaluation.functional import (WIDER_SETTINGS,
+                                             WiderGroundTruth, evaluate_wider,
                                              load_wider_ground_truth,
                                              plot_wider_pr_comparison,
                                              read_wider_predictions)
@@ -27,10 +28,14 @@ RATIO_PAIRS = (('mimic', 'fp', 'Li et al. mimic: fp teacher, fp student'),
 Cells = Dict[str, Dict[str, Cell]]
 
 
-def evaluate_runs(plan: Plan) -> None:
+def evaluate_runs(plan: Plan) -> Dict[str, WiderGroundTruth]:
     """WIDER easy / medium / hard AP and PR curves of every run on each of
-    its splits, from the predictions the runs wrote (official layout)."""
-    ground_truth = {}
+    its splits, from the predictions the runs wrote (official layout).
+
+    Returns:
+        The ground truth of each split.
+    """
+    ground_truth: Dict[str, WiderGroundTruth] = {}
     for run in plan.runs.values():
         for split in run.stage.splits:
             if split not in ground_truth:
@@ -40,6 +45,7 @@ def evaluate_runs(plan: Plan) -> None:
             preds = read_wider_predictions(pred_dir) if osp.isdir(
                 pred_dir) else {}
             run.results[split] = evaluate_wider(preds, ground_truth[split])
+    return ground_truth
 
 
 def ap_cells(plan: Plan, split: str) -> Cells:
@@ -142,9 +148,11 @@ def _ablation_table(cells: Cells) -> List[str]:
         'Medium | Hard |', '|---|---|---:|---:|---:|'
     ]
     rows = [('QM (default)', f'none: `{QM_CONFIG}`', 'qmimic')]
-    rows += [(a.name, f'{a.description}: ' + ', '.join(
-        f'`{k.rsplit(".", 1)[-1]}={v}`' for k, v in a.options.items()),
-              f'qmimic[{a.name}]') for a in ABLATIONS]
+    for ablation in ABLATIONS:
+        change = ', '.join(f'`{k.rsplit(".", 1)[-1]}={v}`'
+                           for k, v in ablation.options.items())
+        rows.append((ablation.name, f'{ablation.description}: {change}',
+                     ablation.stage().key))
     for name, change, key in rows:
         if key in cells:
             aps = ' | '.join(cells[key][s].format() for s in WIDER_SETTINGS)
@@ -152,10 +160,11 @@ def _ablation_table(cells: Cells) -> List[str]:
     return lines
 
 
-def _data_line(plan: Plan, splits: Sequence[str]) -> str:
+def _data_line(ground_truth: Mapping[str, WiderGroundTruth],
+               splits: Sequence[str]) -> str:
     parts = []
     for split in splits:
-        gt = load_wider_ground_truth(plan.settings.gt_dir, split)
+        gt = ground_truth[split]
         faces = ', '.join(f'{s} {gt.num_faces(s)}' for s in WIDER_SETTINGS)
         parts.append(f'{split} {len(gt)} images (faces counted: {faces})')
     return '; '.join(parts)
@@ -168,9 +177,18 @@ def _device() -> str:
     return f'CPU only, {os.cpu_count()} cores'
 
 
-def write_report(plan: Plan, ratios: Mapping[str, Cell], wall_s: float,
+def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
+                 ratios: Mapping[str, Cell], wall_s: float,
                  figures: Sequence[str]) -> str:
-    """Write ``<work_dir>/results.md``; return its text."""
+    """Write ``<work_dir>/results.md``; return its text.
+
+    Args:
+        plan: The runs, evaluated (:func:`evaluate_runs`).
+        ground_truth: Ground truth per split (from :func:`evaluate_runs`).
+        ratios: Mean matching ratio per pair (:func:`matching_ratios`).
+        wall_s: Wall time of this invocation.
+        figures: Paths to list.
+    """
     settings = plan.settings
     seeds = settings.seed_list
     test = ap_cells(plan, TEST_SPLIT)
@@ -179,7 +197,7 @@ def write_report(plan: Plan, ratios: Mapping[str, Cell], wall_s: float,
         '# Quantization Mimic demo: results', '',
         f'Synthetic faces in the WIDER FACE layout ({settings.data_root}); '
         'train, val and test use disjoint identities and scenes. '
-        f'{_data_line(plan, (TEST_SPLIT, VAL_SPLIT))}. Official WIDER '
+        f'{_data_line(ground_truth, (TEST_SPLIT, VAL_SPLIT))}. Official WIDER '
         'protocol (IoU 0.5), AP per setting. Settings are chosen on val; the '
         'main table and the claims are on test.', '',
         f'Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)}), iteration scale '

@@ -3,6 +3,7 @@ project's tools, ``--jobs`` stages side by side in dependency order;
 ``--skip-existing`` reuses what a previous invocation finished and resumes
 an interrupted training."""
 import math
+import os
 import os.path as osp
 import queue
 import re
@@ -90,7 +91,9 @@ def run_stage(run: StageRun, plan: Plan, tools: ToolRunner) -> None:
     if reusable(run, plan):
         tools.console.print(f'{prefix} reusing {run.checkpoint}')
     else:
+        # Fresh and present even if the model detects nothing at all.
         shutil.rmtree(run.pred_dir(VAL_SPLIT), ignore_errors=True)
+        os.makedirs(run.pred_dir(VAL_SPLIT))
         train_args = [run.stage.config, '--work-dir', run.work_dir]
         if settings.skip_existing and resumable(run):
             train_args.append('--resume')  # an interrupted run goes on
@@ -99,9 +102,8 @@ def run_stage(run: StageRun, plan: Plan, tools: ToolRunner) -> None:
         if not osp.isfile(run.checkpoint):
             raise DemoError(f'{TRAIN} finished without {run.checkpoint}')
         run.trained = True
-        if osp.isdir(run.pred_dir(VAL_SPLIT)):
-            with open(_done_marker(run, VAL_SPLIT), 'w') as f:
-                f.write(f'{run.checkpoint} (last validation of training)\n')
+        with open(_done_marker(run, VAL_SPLIT), 'w') as f:
+            f.write(f'{run.checkpoint} (last validation of training)\n')
 
     pending = [s for s in run.stage.splits
                if not is_fresh(_done_marker(run, s), run.checkpoint)]

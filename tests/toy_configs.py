@@ -87,6 +87,8 @@ model = dict(
     architecture=dict(rpn_head=_anchors),
     teacher_ckpt={teacher_ckpt!r},
     distiller=dict(connectors=dict(adapter=dict(out_channel=128))))
+# the real configs warm lambda up over 2000 iterations; toy runs have 4
+custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=2)]
 '''
 
 WIDER_TOY_DATA = '''

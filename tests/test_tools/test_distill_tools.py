@@ -67,7 +67,8 @@ model = dict(rpn_head=dict(anchor_generator=dict(scales=[2, 4])))
 def wider_root(tmp_path_factory):
     from qmimic_mm.datasets import DemoFacesConfig, make_demo_faces
     root = str(tmp_path_factory.mktemp('wider'))
-    make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, seed=1),
+    make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
+                                          seed=1),
                     progress=False)
     return root + '/'
 
@@ -80,7 +81,12 @@ def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
     qm_cfg = write_wider_toy_config(
         str(tmp_path / 'qm.py'), 'qmimic/rfcn_vgg1-32_wider.py', wider_root,
         iters=4, extra=f"model = dict(teacher_ckpt="
-        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r})\n"
+        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r}, "
+        # an fp teacher under the quantized-teacher config: its quantizer
+        # and the loss's calibrate on the first 2 batches
+        "teacher=dict(neck=dict(calib_batches=2)), distiller=dict("
+        "distill_losses=dict(loss_mimic=dict(quantizer=dict("
+        "calib_batches=2)))))\n"
         "custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=2)]\n")
     log = _train(qm_cfg, str(tmp_path / 'qm'))
     assert {'distill.loss_mimic', 'student.loss_cls'} <= _train_losses(log)
@@ -92,8 +98,8 @@ def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
     assert weights == [0.0, 0.5, 1.0, 1.0]
     for key in ('diag.match_ratio', 'diag.dead_units', 'diag.mimic_det_ratio'):
         assert all(key + ':' in line for line in train_lines)
-    assert 'UniformQuantizer: scale fixed at' in log  # the teacher neck's or
-    # the loss's calibration is logged when the stride freezes
+    assert 'holds no quantizer scale' in log
+    assert log.count('UniformQuantizer: scale fixed at') == 2  # neck, loss
 
     # A warm-up longer than the schedule: one line, exit 2, nothing trained.
     bad = run_tool(['tools/train.py', qm_cfg, '--work-dir',

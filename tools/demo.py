@@ -2,7 +2,8 @@
 
     python tools/demo.py [--work-dir work_dirs/demo] [--data-root DIR]
                          [--iters-scale 1.0] [--seeds 1] [--seed 0]
-                         [--ablation [NAME ...]] [--skip-existing]
+                         [--ablation [NAME ...]] [--ablation-seeds N]
+                         [--skip-existing]
                          [--jobs N] [--verbose]
 
 Reproduces the WIDER FACE pipeline of Wei et al. (ECCV 2018, Sec. 3.3 and
@@ -78,6 +79,9 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         help='also train variants of the QM student, evaluated on val: all, '
         f'or the NAMEs given ({", ".join(a.name for a in ABLATIONS)})')
     parser.add_argument(
+        '--ablation-seeds', type=int, default=1, metavar='N',
+        help='train the --ablation variants on the first N seeds only')
+    parser.add_argument(
         '--skip-existing', action='store_true',
         help='reuse finished stages (checkpoints, evaluations) and resume '
         'an interrupted one')
@@ -101,6 +105,8 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         parser.error('--iters-scale must be > 0')
     if args.seeds < 1:
         parser.error('--seeds must be >= 1')
+    if not 1 <= args.ablation_seeds <= args.seeds:
+        parser.error(f'--ablation-seeds must be in 1..--seeds ({args.seeds})')
     if args.jobs is not None and args.jobs < 1:
         parser.error('--jobs must be >= 1')
     if args.seed < 0:
@@ -116,6 +122,7 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         seed=args.seed,
         seeds=args.seeds,
         ablation=args.ablation,
+        ablation_seeds=args.ablation_seeds,
         skip_existing=args.skip_existing,
         # one interpreter cannot run two tools at once
         jobs=1 if args.in_process else (args.jobs or default_jobs()),

@@ -141,8 +141,9 @@ ABLATIONS: Tuple[Ablation, ...] = (
         f'{_LOSS}.quantizer.stride': 1.0,
         f'{_LOSS}.quantizer.levels': None
     }),
-    Ablation('lambda0.5', 'lambda 0.5', {f'{_LOSS}.loss_weight': 0.5}),
-    Ablation('lambda2', 'lambda 2', {f'{_LOSS}.loss_weight': 2.0}),
+    # the paper's lambda sweep (0.1, 1, 10)
+    Ablation('lambda0.1', 'lambda 0.1', {f'{_LOSS}.loss_weight': 0.1}),
+    Ablation('lambda10', 'lambda 10', {f'{_LOSS}.loss_weight': 10.0}),
     Ablation('no-warmup', 'no mimic-weight warm-up', {'custom_hooks': []}),
 )
 
@@ -158,6 +159,9 @@ class DemoSettings:
         seed: First training seed.
         seeds: Number of seeds (repetitions of the per-seed stages).
         ablation: Ablation variant names to train; None for none.
+        ablation_seeds: Variants run on the first this many seeds only (a
+            sweep is many trainings; the default row of the ablation table
+            is compared on the same seeds).
         skip_existing: Reuse finished stages, resume an interrupted one.
         jobs: Stages trained side by side.
         verbose: Print every line of the tools.
@@ -173,6 +177,7 @@ class DemoSettings:
     seed: int = 0
     seeds: int = 1
     ablation: Optional[Sequence[str]] = None
+    ablation_seeds: int = 1
     skip_existing: bool = False
     jobs: int = 1
     verbose: bool = False
@@ -185,6 +190,11 @@ class DemoSettings:
     def seed_list(self) -> List[int]:
         """The training seeds, ``seed .. seed + seeds - 1``."""
         return list(range(self.seed, self.seed + self.seeds))
+
+    @property
+    def ablation_seed_list(self) -> List[int]:
+        """The seeds of the ablation variants."""
+        return self.seed_list[:self.ablation_seeds]
 
     @property
     def gt_dir(self) -> str:
@@ -373,7 +383,13 @@ def build_plan(settings: DemoSettings) -> Plan:
         options = schedule_options(cfg, settings.iters_scale)
         max_iters = options.get('train_cfg.max_iters',
                                 cfg.train_cfg.max_iters)
-        for seed in settings.seed_list if stage.per_seed else [settings.seed]:
+        if not stage.per_seed:
+            seeds = [settings.seed]
+        elif stage.variant:
+            seeds = settings.ablation_seed_list
+        else:
+            seeds = settings.seed_list
+        for seed in seeds:
             work_dir = (osp.join(settings.work_dir, f'seed{seed}', stage.name)
                         if stage.per_seed else
                         osp.join(settings.work_dir, stage.name))

@@ -4,7 +4,7 @@ import os
 import os.path as osp
 import platform
 from datetime import datetime
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -48,13 +48,16 @@ def evaluate_runs(plan: Plan) -> Dict[str, WiderGroundTruth]:
     return ground_truth
 
 
-def ap_cells(plan: Plan, split: str) -> Cells:
-    """``cells[stage key][setting]``: the AP of every seed's run."""
+def ap_cells(plan: Plan, split: str,
+             seeds: Optional[Sequence[int]] = None) -> Cells:
+    """``cells[stage key][setting]``: the AP of every seed's run (of the
+    runs of ``seeds`` only, when given)."""
     keys = dict.fromkeys(r.stage.key for r in plan.runs.values()
                          if split in r.stage.splits)
     return {
         key: {
-            s: Cell([float(r.results[split][s]) for r in plan.of(key)])
+            s: Cell([float(r.results[split][s]) for r in plan.of(key)
+                     if seeds is None or r.seed in seeds])
             for s in WIDER_SETTINGS
         }
         for key in keys
@@ -227,10 +230,13 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
         lines += [
             '', '## Ablation (val)', '',
             'Variants of the Quantization Mimic student, each trained with '
-            'the same seeds and schedule, evaluated on val only. '
-            + _spread_note(len(seeds)), ''
+            'the same schedule on seeds '
+            f'{", ".join(map(str, settings.ablation_seed_list))}, evaluated '
+            'on val only; the default row uses the same seeds. ' +
+            _spread_note(len(settings.ablation_seed_list)), ''
         ]
-        lines += _ablation_table(val)
+        lines += _ablation_table(
+            ap_cells(plan, VAL_SPLIT, settings.ablation_seed_list))
     lines += ['', '## Figures', '']
     lines += [f'- `{osp.relpath(p, settings.work_dir)}`' for p in figures]
     text = '\n'.join(lines) + '\n'

@@ -1,10 +1,11 @@
 # The one schedule of every demo student (scratch, Q-only, Li et al.'s
 # mimic, Quantization Mimic): only the method differs between them. lr and
 # length are chosen on val for the scratch student (tools/demo.py's val
-# table), never on test.
+# table), never on test: lr 0.02 / 0.05 / 0.1 / 0.2 for 2000 iterations gave
+# easy AP 0.16 / 0.70 / 0.76 / 0.51 on val (seed 0).
 _base_ = './demo_faces.py'
 
-student_lr = 0.02
+student_lr = 0.1
 student_max_iters = 2000
 
 demo = dict(

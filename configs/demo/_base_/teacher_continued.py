@@ -4,12 +4,12 @@
 # compares models of equal total iterations.
 _base_ = './demo_faces.py'
 
-continued_lr = 0.02
+continued_lr = 0.05
 continued_max_iters = 400
 
 demo = dict(
     # tools/demo.py passes the checkpoint of its own run (work dir, scale)
-    load_from='work_dirs/demo/rfcn_vgg1-4_demo/iter_1200.pth',
+    load_from='work_dirs/demo/rfcn_vgg1-4_demo/iter_2000.pth',
     optim_wrapper=dict(optimizer=dict(lr=continued_lr)),
     train_cfg=dict(max_iters=continued_max_iters,
                    val_interval=continued_max_iters),

@@ -1,9 +1,9 @@
 # Quantization Mimic on Pascal VOC 07+12 (paper Sec. 4.2): the quantized
 # ResNet18 Faster R-CNN teacher teaches ResNet18-1-16 through
 # Eq. 6 on the last (dilated C5) feature map of both, over the 128 RoIs i the
-# student's head samples, lambda = 1. As on WIDER FACE (see
+# student's head samples, lambda = 10. As on WIDER FACE (see
 # qmimic/rfcn_vgg1-32_wider.py): mean over RoI elements / 2, stride calibrated
-# to 40 levels, lambda warmed up over 5% of the schedule; the verbatim Eq. 6:
+# to 40 levels, lambda 10 warmed up over 5% of the schedule; the verbatim Eq. 6:
 # faster-rcnn_r18-1-16_r18-quant_paper-literal_voc0712.py.
 _base_ = [
     '../_base_/datasets/voc0712.py', '../_base_/schedules/sgd_40k.py',
@@ -19,7 +19,7 @@ model = dict(
         connectors=dict(adapter=dict(in_channel=32, out_channel=512)),
         distill_losses=dict(
             loss_mimic=dict(
-                loss_weight=1.0,
+                loss_weight=10.0,
                 normalize='elements',
                 quantizer=dict(type='UniformQuantizer', levels=40)))))
 

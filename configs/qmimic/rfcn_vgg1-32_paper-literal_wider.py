@@ -12,6 +12,7 @@ model = dict(
     distiller=dict(
         distill_losses=dict(
             loss_mimic=dict(
+                loss_weight=1.0,
                 normalize='rois',
                 quantizer=dict(_delete_=True, type='UniformQuantizer',
                                stride=1.0)))))

@@ -129,22 +129,31 @@ class Ablation:
 
 #: ``--ablation``: the settings that pick the QM defaults (issue 8).
 ABLATIONS: Tuple[Ablation, ...] = (
-    Ablation('paper-literal', 'Eq. 6 verbatim: sum / 2N, stride 1', {
+    # Each variant names every setting it changes from the QM default
+    # (element mean, calibrated stride, lambda 10, warm-up): the paper's
+    # Eq. 6 is lambda 1.
+    Ablation('paper-literal', 'Eq. 6 verbatim: sum / 2N, stride 1, lambda 1', {
         f'{_LOSS}.normalize': 'rois',
         f'{_LOSS}.quantizer.stride': 1.0,
-        f'{_LOSS}.quantizer.levels': None
+        f'{_LOSS}.quantizer.levels': None,
+        f'{_LOSS}.loss_weight': 1.0
     }),
-    Ablation('calibrated+sum', 'sum / 2N, calibrated stride',
-             {f'{_LOSS}.normalize': 'rois'}),
-    Ablation('mean+stride1', 'element mean, stride 1', {
-        f'{_LOSS}.normalize': 'elements',
+    Ablation('calibrated+sum', 'sum / 2N, calibrated stride, lambda 1', {
+        f'{_LOSS}.normalize': 'rois',
+        f'{_LOSS}.loss_weight': 1.0
+    }),
+    Ablation('mean+stride1', 'element mean, stride 1, lambda 1', {
         f'{_LOSS}.quantizer.stride': 1.0,
-        f'{_LOSS}.quantizer.levels': None
+        f'{_LOSS}.quantizer.levels': None,
+        f'{_LOSS}.loss_weight': 1.0
     }),
-    # the paper's lambda sweep (0.1, 1, 10)
+    # with the default's 10: the paper's lambda sweep (0.1, 1, 10)
     Ablation('lambda0.1', 'lambda 0.1', {f'{_LOSS}.loss_weight': 0.1}),
-    Ablation('lambda10', 'lambda 10', {f'{_LOSS}.loss_weight': 10.0}),
-    Ablation('no-warmup', 'no mimic-weight warm-up', {'custom_hooks': []}),
+    Ablation('lambda1', 'lambda 1', {f'{_LOSS}.loss_weight': 1.0}),
+    Ablation('lambda1-no-warmup', 'lambda 1, no mimic-weight warm-up', {
+        f'{_LOSS}.loss_weight': 1.0,
+        'custom_hooks': []
+    }),
 )
 
 

@@ -48,7 +48,7 @@ def smoke(tmp_path_factory):
         'tools/demo.py', '--work-dir', str(tmp / 'work'), '--data-root',
         str(tmp / 'data'), '--iters-scale', '0.0015', '--num-train', '6',
         '--num-val', '4', '--num-test', '4', '--seeds', '2', '--ablation',
-        'lambda10', '--ablation-seeds', '2', '--in-process'
+        'lambda1', '--ablation-seeds', '2', '--in-process'
     ]
     first = run_tool(args, env=dict(OMP_NUM_THREADS='1'))
     assert first.returncode == 0, (first.stdout + first.stderr)[-4000:]
@@ -79,7 +79,7 @@ def test_smoke_results_tables_claims_and_figures(smoke):
         demo_plan.STAGES)
     ablation = _table(text, '## Ablation (val)')
     assert [r.split(' | ')[0] for r in ablation] == ['| QM (default)',
-                                                     '| lambda10']
+                                                     '| lambda1']
     assert all(r.count(' ± ') == 3 for r in ablation)
     claims = [line for line in text.splitlines()
               if re.match(r'- \*\*(held|not held)\*\*: ', line)]
@@ -108,8 +108,8 @@ def test_smoke_runs_per_seed_with_that_seeds_teacher(smoke):
             'iter_1.pth') in mimic[1]
     assert 'randomness.seed=1' in mimic[1]
     ablation = [line for line in out.splitlines() if '--work-dir '
-                f'{work}/seed1/qmimic_rfcn_vgg1-32_demo_lambda10' in line]
-    assert len(ablation) == 1 and 'loss_mimic.loss_weight=10.0' in ablation[0]
+                f'{work}/seed1/qmimic_rfcn_vgg1-32_demo_lambda1' in line]
+    assert len(ablation) == 1 and 'loss_mimic.loss_weight=1.0' in ablation[0]
     # distilled students are extracted and tested with the student config,
     # on test only (val comes from the training's last validation); the
     # ablation variant is not tested
@@ -188,7 +188,7 @@ def test_claim_lines_with_one_seed_are_not_tested():
 # ------------------------------------------------------------------- plan
 def test_plan_seeds_dependencies_and_ablation(tmp_path):
     settings = demo_plan.DemoSettings(work_dir=str(tmp_path), seed=3,
-                                      seeds=2, ablation=['lambda10'],
+                                      seeds=2, ablation=['lambda1'],
                                       ablation_seeds=2)
     plan = demo_plan.build_plan(settings)
     assert len(plan.runs) == SMOKE_RUNS  # same shape as the smoke run
@@ -209,12 +209,12 @@ def test_plan_seeds_dependencies_and_ablation(tmp_path):
         assert qm.work_dir == str(tmp_path / f'seed{seed}' /
                                   'qmimic_rfcn_vgg1-32_demo')
         assert qm.options['randomness.seed'] == seed
-        variant = plan.get('qmimic[lambda10]', seed)
+        variant = plan.get('qmimic[lambda1]', seed)
         assert variant.stage.splits == ('val', )
         assert variant.depends == [qm.depends[0]]
         assert variant.options[
-            'model.distiller.distill_losses.loss_mimic.loss_weight'] == 10.0
-        assert variant.work_dir.endswith('qmimic_rfcn_vgg1-32_demo_lambda10')
+            'model.distiller.distill_losses.loss_mimic.loss_weight'] == 1.0
+        assert variant.work_dir.endswith('qmimic_rfcn_vgg1-32_demo_lambda1')
     # every run starts after the runs it needs
     order = list(plan.runs)
     for run in plan.runs.values():
@@ -224,8 +224,8 @@ def test_plan_seeds_dependencies_and_ablation(tmp_path):
     assert len(demo_plan.ablation_stages([])) == len(demo_plan.ABLATIONS)
     # by default the variants run on the first seed only
     one = demo_plan.build_plan(demo_plan.DemoSettings(
-        work_dir=str(tmp_path), seeds=3, ablation=['lambda10']))
-    assert [r.seed for r in one.of('qmimic[lambda10]')] == [0]
+        work_dir=str(tmp_path), seeds=3, ablation=['lambda1']))
+    assert [r.seed for r in one.of('qmimic[lambda1]')] == [0]
     assert [r.seed for r in one.of('qmimic')] == [0, 1, 2]
 
 

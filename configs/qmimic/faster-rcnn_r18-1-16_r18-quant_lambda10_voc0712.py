@@ -1,4 +1,0 @@
-# Table 9 ablation: mimic loss weight lambda = 10 (1 is best in the paper).
-_base_ = './faster-rcnn_r18-1-16_r18-quant_voc0712.py'
-
-model = dict(distiller=dict(distill_losses=dict(loss_mimic=dict(loss_weight=10))))

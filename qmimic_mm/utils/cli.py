@@ -11,9 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
 
-
-class UserInputError(Exception):
-    """A bad command line or config, reported as one line."""
+from .errors import UserInputError, report_user_errors  # noqa: F401
 
 
 def load_config(path: str) -> Config:
@@ -153,24 +151,6 @@ def check_warmup_hooks(cfg: Config) -> None:
                 f'the schedule (train_cfg.max_iters={max_iters}); set it to '
                 f'at most {max_iters}, e.g. --cfg-options '
                 f'custom_hooks.{index}.warmup_iters={max(1, max_iters // 20)}')
-
-
-def report_user_errors(main: Any) -> Any:
-    """Run ``main``; a :class:`UserInputError` or a missing file becomes one
-    ``error: ...`` line on stderr and exit status 2."""
-    import functools
-    import sys
-
-    @functools.wraps(main)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return main(*args, **kwargs)
-        except (UserInputError, FileNotFoundError) as err:
-            message = err.args[0] if err.args else str(err)
-            print(f'error: {message}', file=sys.stderr)
-            sys.exit(2)
-
-    return wrapped
 
 
 def prepare_config(config: str, cfg_options: Optional[Dict[str, Any]],

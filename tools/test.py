@@ -17,7 +17,8 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
-                             check_data_roots, check_file, name_checkpoint_key,
+                             check_checkpoint, check_data_roots,
+                             name_ann_file_key, name_checkpoint_key,
                              prepare_config, report_user_errors)
 
 
@@ -68,7 +69,7 @@ def main() -> None:
     args = parse_args()
     cfg = prepare_config(args.config, args.cfg_options, args.launcher,
                          args.work_dir)
-    check_file(args.checkpoint, 'checkpoint')
+    check_checkpoint(args.checkpoint, 'CHECKPOINT')
     if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
         raise UserInputError(f'--out must end with .pkl or .pickle: '
                              f'{args.out}')
@@ -83,7 +84,7 @@ def main() -> None:
         from mmdet.evaluation import DumpDetResults
         runner.test_evaluator.metrics.append(
             DumpDetResults(out_file_path=args.out))
-    with name_checkpoint_key('CHECKPOINT'):
+    with name_ann_file_key(cfg), name_checkpoint_key('CHECKPOINT'):
         runner.test()
 
 

@@ -17,7 +17,8 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
-                             check_data_roots, check_file, name_checkpoint_key,
+                             check_checkpoint, check_data_roots,
+                             name_ann_file_key, name_checkpoint_key,
                              prepare_config, report_user_errors)
 
 
@@ -72,20 +73,22 @@ def main() -> None:
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
-        check_file(args.resume, 'resume checkpoint')
+        check_checkpoint(args.resume, '--resume')
         cfg.resume, cfg.load_from = True, args.resume
 
     # Validate everything the run reads before the runner writes anything.
-    check_file(cfg.get('load_from'), 'load_from checkpoint')
+    check_checkpoint(cfg.get('load_from'),
+                     '--resume' if cfg.get('resume') else 'load_from')
     if isinstance(cfg.get('model'), dict):
-        check_file(cfg.model.get('teacher_ckpt'), 'model.teacher_ckpt')
+        check_checkpoint(cfg.model.get('teacher_ckpt'), 'model.teacher_ckpt')
     check_data_roots(cfg, ['train_dataloader', 'val_dataloader'])
 
     runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg else
               RUNNERS.build(cfg))
-    # The runner reads load_from / the resume checkpoint inside train().
-    with name_checkpoint_key('--resume' if cfg.get('resume') else
-                             'load_from'):
+    # The runner builds the datasets and reads load_from / the resume
+    # checkpoint inside train(); errors there name the config key.
+    with name_ann_file_key(cfg), name_checkpoint_key(
+            '--resume' if cfg.get('resume') else 'load_from'):
         runner.train()
 
 

@@ -7,11 +7,13 @@ torch.
 """
 import difflib
 import os.path as osp
+import zipfile
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
 
-from .errors import UserInputError, report_user_errors  # noqa: F401
+from .errors import (CheckpointReadError, UserInputError,  # noqa: F401
+                     report_user_errors)
 
 
 def load_config(path: str) -> Config:
@@ -106,10 +108,94 @@ def check_data_roots(cfg: Config, dataloaders: List[str]) -> None:
                     f'--cfg-options {key}=/path/to/data')
 
 
+def _ann_file_keys(cfg: Config) -> Iterator[Tuple[str, str]]:
+    """(config key, resolved path) of every dataset ``ann_file``."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        stack = [(f'{loader}.dataset', (cfg.get(loader) or {}).get('dataset'),
+                  '')]
+        while stack:
+            key, dataset, root = stack.pop()
+            if not isinstance(dataset, dict):
+                continue
+            root = dataset.get('data_root') or root
+            if dataset.get('ann_file'):
+                yield (f'{key}.ann_file',
+                       osp.join(root or '', dataset['ann_file']))
+            if 'dataset' in dataset:
+                stack.append((f'{key}.dataset', dataset['dataset'], root))
+            for index, child in enumerate(dataset.get('datasets') or []):
+                stack.append((f'{key}.datasets.{index}', child, root))
+
+
+class name_ann_file_key:  # noqa: N801 - used like a function
+    """Context manager: a malformed annotation file reported inside (a
+    :class:`~qmimic_mm.wider.format.WiderAnnotationError`, raised while the
+    runner builds its datasets) names the config key of that ``ann_file``.
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+
+    def __enter__(self) -> 'name_ann_file_key':
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        path = getattr(exc, 'path', None)
+        if (exc is None or getattr(exc, 'key', '') is not None or path is None
+                or not hasattr(exc, 'message')):
+            return False
+        for key, ann_file in _ann_file_keys(self.cfg):
+            if osp.normpath(ann_file) == osp.normpath(path):
+                exc.key = key
+                exc.args = (exc.message(), )
+                break
+        return False
+
+
 def check_file(path: Optional[str], what: str) -> None:
     """A file the run reads (checkpoint, resume) must exist."""
     if path and path != 'auto' and not osp.isfile(osp.expanduser(path)):
         raise UserInputError(f'{what} not found: {path}')
+
+
+def check_checkpoint(path: Optional[str], key: str) -> None:
+    """A checkpoint the run reads must exist and look readable.
+
+    Cheap, before anything is built or written: the file is not empty and
+    is a torch zip archive whose directory lists a ``data.pkl`` (a truncated
+    file has no directory), or a legacy pickle. Damage deeper in the file is
+    still reported as one line when the file is loaded
+    (:class:`CheckpointReadError`).
+
+    Args:
+        path (str, optional): The file; None or ``'auto'`` are skipped.
+        key (str): The config key or flag naming it, for the message.
+    """
+    if not path or path == 'auto':
+        return
+    filename = osp.expanduser(path)
+    if not osp.isfile(filename):
+        raise UserInputError(f'{key}: checkpoint not found: {path}')
+    if osp.getsize(filename) == 0:
+        raise CheckpointReadError(path, '0 bytes', key)
+    if zipfile.is_zipfile(filename):
+        try:
+            with zipfile.ZipFile(filename) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError) as err:
+            raise CheckpointReadError(path, f'bad zip directory ({err})',
+                                      key) from None
+        if not any(name.endswith('data.pkl') for name in names):
+            raise CheckpointReadError(
+                path, 'a zip archive without data.pkl, not a torch '
+                'checkpoint', key)
+        return
+    with open(filename, 'rb') as f:
+        magic = f.read(2)
+    if magic[:1] != b'\x80':  # pickle protocol >= 2 (legacy torch.save)
+        raise CheckpointReadError(
+            path, 'neither a torch zip archive (truncated?) nor a pickle',
+            key)
 
 
 def use_cpu_distributed_defaults(cfg: Config) -> None:

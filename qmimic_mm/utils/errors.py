@@ -117,8 +117,8 @@ def report_user_errors(main: Callable) -> Callable:
             message = (str(user_error.args[0])
                        if isinstance(user_error, UserInputError)
                        and user_error.args else str(user_error))
-            print(f'error: {message.splitlines()[0] if message else err!r}',
-                  file=sys.stderr)
+            line = message.splitlines()[0] if message else repr(err)
+            print(f'error: {line}', file=sys.stderr)
             sys.exit(2)
 
     return wrapped

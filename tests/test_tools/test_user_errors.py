@@ -42,6 +42,7 @@ def assert_one_line(result, *expected: str) -> str:
     assert len(lines) == 1, result.stderr[-3000:]
     line = lines[0]
     assert line.startswith('error: ') and 'Traceback' not in result.stderr
+    assert not line.startswith("error: '")  # the message, not its repr
     for text in expected:
         assert text in line, line
     return line

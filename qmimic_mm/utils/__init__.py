@@ -11,6 +11,7 @@ _EXPORTS = {
     'UserInputError': 'errors',
     'add_debug_flag': 'errors',
     'CheckpointReadError': 'errors',
+    'FileInputError': 'errors',
     'InvalidInputError': 'errors',
     'name_checkpoint_key': 'errors',
     'report_user_errors': 'errors',

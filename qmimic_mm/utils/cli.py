@@ -12,8 +12,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
 
-from .errors import (CheckpointReadError, UserInputError,  # noqa: F401
-                     report_user_errors)
+from .errors import (CheckpointReadError, FileInputError,  # noqa: F401
+                     UserInputError, report_user_errors)
 
 
 def load_config(path: str) -> Config:
@@ -140,14 +140,11 @@ class name_ann_file_key:  # noqa: N801 - used like a function
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        path = getattr(exc, 'path', None)
-        if (exc is None or getattr(exc, 'key', '') is not None or path is None
-                or not hasattr(exc, 'message')):
+        if not isinstance(exc, FileInputError):
             return False
         for key, ann_file in _ann_file_keys(self.cfg):
-            if osp.normpath(ann_file) == osp.normpath(path):
-                exc.key = key
-                exc.args = (exc.message(), )
+            if osp.normpath(ann_file) == osp.normpath(exc.path):
+                exc.name_key(key)
                 break
         return False
 

@@ -21,34 +21,54 @@ class InvalidInputError(UserInputError, ValueError):
     library callers."""
 
 
-class CheckpointReadError(UserInputError):
-    """A checkpoint file that cannot be read: empty, truncated or corrupt.
+class FileInputError(UserInputError):
+    """A user error about one file, reported with the config key (or flag)
+    that named it once a tool knows the key (:meth:`name_key`).
 
     Args:
-        path (str): The checkpoint file.
-        reason (str): What the reader reported, shortened to one line.
-        key (str, optional): The config key or flag that named the file;
-            a tool that knows it sets it with :func:`name_checkpoint_key`.
+        path (str): The file.
+        detail (str): What is wrong with it, one line.
+        key (str, optional): The config key or flag. Defaults to None.
     """
 
     def __init__(self,
                  path: str,
-                 reason: str,
+                 detail: str,
                  key: Optional[str] = None) -> None:
-        self.path, self.reason, self.key = path, reason, key
+        self.path, self.detail, self.key = path, detail, key
         super().__init__(self.message())
+
+    def message(self) -> str:
+        """The one-line report; subclasses add the fix."""
+        return f'{self.key}: {self.detail}' if self.key else self.detail
+
+    def name_key(self, key: str) -> None:
+        """Name the config key, unless one is named already."""
+        if self.key is None:
+            self.key = key
+            self.args = (self.message(), )
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class CheckpointReadError(FileInputError):
+    """A checkpoint file that cannot be read: empty, truncated or corrupt.
+
+    Args:
+        path (str): The checkpoint file.
+        detail (str): What the reader reported, shortened to one line.
+        key (str, optional): The config key or flag that named the file;
+            a tool that knows it sets it with :func:`name_checkpoint_key`.
+    """
 
     def message(self) -> str:
         """The one-line report: key, file, what is wrong, the fix."""
         where = f'{self.key}: ' if self.key else ''
-        target = self.key or 'it'
-        return (f'{where}cannot read checkpoint {self.path}: {self.reason}. '
+        return (f'{where}cannot read checkpoint {self.path}: {self.detail}. '
                 'The file is empty, truncated or corrupt (an interrupted '
                 'save or copy?); write it again, or point '
-                f'{target} at another checkpoint')
-
-    def __str__(self) -> str:
-        return self.message()
+                f'{self.key or "it"} at another checkpoint')
 
 
 class name_checkpoint_key:  # noqa: N801 - used like a function
@@ -67,9 +87,8 @@ class name_checkpoint_key:  # noqa: N801 - used like a function
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        if isinstance(exc, CheckpointReadError) and exc.key is None:
-            exc.key = self.key
-            exc.args = (exc.message(), )
+        if isinstance(exc, CheckpointReadError):
+            exc.name_key(self.key)
         return False
 
 

@@ -25,11 +25,11 @@ from typing import (Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
 import numpy as np
 import scipy.io
 
-from qmimic_mm.utils.errors import InvalidInputError
+from qmimic_mm.utils.errors import FileInputError, InvalidInputError
 
 
-class WiderAnnotationError(InvalidInputError):
-    """A malformed WIDER FACE annotation or prediction file.
+class WiderAnnotationError(FileInputError, ValueError):
+    """A malformed WIDER FACE annotation file (a ``ValueError``).
 
     Args:
         path (str): The file.
@@ -38,22 +38,11 @@ class WiderAnnotationError(InvalidInputError):
             (tools fill it in: :func:`qmimic_mm.utils.cli.name_ann_file_key`).
     """
 
-    def __init__(self,
-                 path: str,
-                 detail: str,
-                 key: Optional[str] = None) -> None:
-        self.path, self.detail, self.key = path, detail, key
-        super().__init__(self.message())
-
     def message(self) -> str:
         """The one-line report: key, file:line, expectation, fix."""
-        where = f'{self.key}: ' if self.key else ''
-        return (f'{where}{self.detail}. Fix that line, or point '
+        return (f'{super().message()}. Fix that line, or point '
                 f'{self.key or "ann_file"} at a file in the official '
                 'WIDER FACE format')
-
-    def __str__(self) -> str:
-        return self.message()
 
 
 # Fixed .mat header text: scipy stamps the creation time into the 116-byte

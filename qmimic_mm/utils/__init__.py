@@ -25,6 +25,7 @@ _EXPORTS = {
     'use_cpu_distributed_defaults': 'cli',
     'PROJECT_CONFIGS': 'config_paths',
     'load_detector_cfg': 'config_paths',
+    'register_config_scope': 'config_paths',
     'resolve_config_path': 'config_paths',
 }
 __all__ = sorted(_EXPORTS)

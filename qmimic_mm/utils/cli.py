@@ -12,13 +12,23 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
 
+from .config_paths import resolve_config_path
 from .errors import (CheckpointReadError, FileInputError,  # noqa: F401
                      UserInputError, report_user_errors)
 
 
 def load_config(path: str) -> Config:
-    """Load a config file, with a one-line error if it is missing."""
-    if not osp.isfile(path):
+    """Load a config file, with a one-line error if it is missing.
+
+    ``'qmimic_mm::qmimic/x.py'`` names a config of the project (source tree
+    or installed package), see :func:`resolve_config_path`.
+    """
+    if '::' in path:
+        try:
+            path = resolve_config_path(path, 'CONFIG')
+        except (FileNotFoundError, ValueError) as error:
+            raise UserInputError(str(error)) from None
+    elif not osp.isfile(path):
         raise UserInputError(f'config file not found: {path}')
     return Config.fromfile(path)
 

@@ -1,8 +1,15 @@
 """qmimic_mm: Quantization Mimic (Wei et al., ECCV 2018) for OpenMMLab.
 
-Importing the package (directly or through a config's ``custom_imports``)
-first makes the pinned stack work on torch 2.13 (see :mod:`qmimic_mm.compat`)
-and then registers every model, dataset and metric of the project.
+``import qmimic_mm`` is light: it imports no subpackage, torch or the
+OpenMMLab stack. Import what you use:
+
+* ``qmimic_mm.all_modules`` registers every model, dataset, metric and hook
+  (the configs name it in ``custom_imports``); it applies the stack fixes
+  of :mod:`qmimic_mm.compat` first;
+* ``qmimic_mm.models`` (applies the fixes itself), ``qmimic_mm.datasets``,
+  ``qmimic_mm.evaluation``, ``qmimic_mm.engine``;
+* ``qmimic_mm.wider``: the WIDER FACE formats and evaluation, numpy and
+  scipy only.
 """
 import warnings
 
@@ -11,11 +18,5 @@ import warnings
 warnings.filterwarnings(
     'ignore', message='pkg_resources is deprecated', category=UserWarning)
 
-from .compat import apply_all as _apply_compat  # noqa: E402
-
-_apply_compat()
-
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
-
 __version__ = '0.1.0'
-__all__ = ['__version__', 'datasets', 'engine', 'evaluation', 'models']
+__all__ = ['__version__']

@@ -11,7 +11,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs')
 sys.path.insert(0, osp.join(REPO, 'tests'))
 
-import qmimic_mm  # noqa: E402,F401  (stack fixes before anything else)
+import qmimic_mm.all_modules  # noqa: E402,F401  (stack fixes, registries)
 
 
 @pytest.fixture(scope='session')

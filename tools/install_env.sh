@@ -11,7 +11,7 @@ PY="$VENV/bin/python"
 STAMP="$VENV/.install-stamp"
 HASH=$(cat requirements/*.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ] && "$PY" -c "import qmimic_mm" 2>/dev/null; then
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ] && "$PY" -c "import qmimic_mm.all_modules" 2>/dev/null; then
     echo "[install] .venv is up to date"
     exit 0
 fi
@@ -28,9 +28,12 @@ if "$PY" -c "import mmcv, mmcv.ops; assert mmcv.__version__ == '2.1.0'" 2>/dev/n
 else
     step "2/4 mmcv 2.1.0 with ops: compiled once (~20 min on 2 cores), then cached by pip"
     # pip keeps quiet during a long build; show the compiler's progress.
+    # pip -v indents the backend's output, so the patterns allow leading
+    # blanks; ninja prints "[k/N] c++ ...", plain setuptools one compiler
+    # call per source ("g++ ... -c path/x.cpp").
     MAX_JOBS=$(nproc) $PIP install -v --no-build-isolation mmcv==2.1.0 2>&1 \
-        | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|Successfully|ERROR|error:|Using cached|Building wheel' \
-        | sed -u -E 's/^(\[[0-9]+\/[0-9]+\]).*/  compiling \1/'
+        | tools/mmcv_build_progress.sh \
+        || { echo "[install] mmcv build failed; rerun with pip -v" >&2; exit 1; }
     "$PY" -c "import mmcv.ops" || { echo "[install] mmcv.ops failed to import" >&2; exit 1; }
 fi
 
@@ -38,5 +41,5 @@ step "3/4 mmengine, mmdet, mmrazor and the rest"
 $PIP install -q -r requirements/runtime.txt -r requirements/tests.txt
 step "4/4 qmimic_mm (editable)"
 $PIP install -q --no-build-isolation --no-deps -e .
-"$PY" -c "import qmimic_mm, mmrazor.models; print('[install] ok: qmimic_mm', qmimic_mm.__version__)"
+"$PY" -c "import qmimic_mm, qmimic_mm.all_modules, mmrazor.models; print('[install] ok: qmimic_mm', qmimic_mm.__version__)"
 echo "$HASH" > "$STAMP"

@@ -6,18 +6,20 @@
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
+from qmimic_mm.compat import apply_all
 
-import qmimic_mm  # noqa: E402,F401  (fixes the stack before mmrazor loads)
+# Before mmrazor is imported and any checkpoint is read (see qmimic_mm.compat).
+apply_all()
+
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from qmimic_mm.utils import (UserInputError, check_data_roots,  # noqa: E402
-                             check_file, prepare_config, report_user_errors)
+from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
+                             check_checkpoint, check_data_roots,
+                             name_ann_file_key, name_checkpoint_key,
+                             prepare_config, report_user_errors)
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,6 +44,7 @@ def parse_args() -> argparse.Namespace:
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_debug_flag(parser)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -66,7 +69,7 @@ def main() -> None:
     args = parse_args()
     cfg = prepare_config(args.config, args.cfg_options, args.launcher,
                          args.work_dir)
-    check_file(args.checkpoint, 'checkpoint')
+    check_checkpoint(args.checkpoint, 'CHECKPOINT')
     if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
         raise UserInputError(f'--out must end with .pkl or .pickle: '
                              f'{args.out}')
@@ -81,7 +84,8 @@ def main() -> None:
         from mmdet.evaluation import DumpDetResults
         runner.test_evaluator.metrics.append(
             DumpDetResults(out_file_path=args.out))
-    runner.test()
+    with name_ann_file_key(cfg), name_checkpoint_key('CHECKPOINT'):
+        runner.test()
 
 
 if __name__ == '__main__':

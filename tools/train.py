@@ -6,18 +6,20 @@
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
+from qmimic_mm.compat import apply_all
 
-import qmimic_mm  # noqa: E402,F401  (fixes the stack before mmrazor loads)
+# Before mmrazor is imported and any checkpoint is read (see qmimic_mm.compat).
+apply_all()
+
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from qmimic_mm.utils import (UserInputError, check_data_roots,  # noqa: E402
-                             check_file, prepare_config, report_user_errors)
+from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
+                             check_checkpoint, check_data_roots,
+                             name_ann_file_key, name_checkpoint_key,
+                             prepare_config, report_user_errors)
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,6 +44,7 @@ def parse_args() -> argparse.Namespace:
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_debug_flag(parser)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -70,18 +73,23 @@ def main() -> None:
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
-        check_file(args.resume, 'resume checkpoint')
+        check_checkpoint(args.resume, '--resume')
         cfg.resume, cfg.load_from = True, args.resume
 
     # Validate everything the run reads before the runner writes anything.
-    check_file(cfg.get('load_from'), 'load_from checkpoint')
+    check_checkpoint(cfg.get('load_from'),
+                     '--resume' if cfg.get('resume') else 'load_from')
     if isinstance(cfg.get('model'), dict):
-        check_file(cfg.model.get('teacher_ckpt'), 'model.teacher_ckpt')
+        check_checkpoint(cfg.model.get('teacher_ckpt'), 'model.teacher_ckpt')
     check_data_roots(cfg, ['train_dataloader', 'val_dataloader'])
 
     runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg else
               RUNNERS.build(cfg))
-    runner.train()
+    # The runner builds the datasets and reads load_from / the resume
+    # checkpoint inside train(); errors there name the config key.
+    with name_ann_file_key(cfg), name_checkpoint_key(
+            '--resume' if cfg.get('resume') else 'load_from'):
+        runner.train()
 
 
 if __name__ == '__main__':

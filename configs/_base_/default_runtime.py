@@ -2,7 +2,8 @@
 # with this project's modules registered through custom_imports.
 _base_ = 'mmdet::_base_/default_runtime.py'
 
-custom_imports = dict(imports=['qmimic_mm'], allow_failed_imports=False)
+custom_imports = dict(
+    imports=['qmimic_mm.all_modules'], allow_failed_imports=False)
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),

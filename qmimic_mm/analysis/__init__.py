@@ -1,6 +1,8 @@
 """Analysis of trained models (Quantization Mimic Sec. 4.1, Fig. 5).
 
 Not imported by :mod:`qmimic_mm` itself: tools import it explicitly.
+The FLOP counter (:mod:`.flops`) and the interleaved latency benchmark
+(:mod:`.benchmark`) are imported by module (they build detectors).
 """
 from .matching_ratio import (PAPER_THRESHOLD, collect_matching_ratios,
                              mimic_mapping, mimic_quantizer,

@@ -1,7 +1,15 @@
 """Fixes that make the pinned OpenMMLab stack run on torch 2.13.
 
-``apply_all`` runs on ``import qmimic_mm`` (and therefore through a
-config's ``custom_imports``) before mmrazor is imported anywhere.
+Nothing is patched on ``import qmimic_mm``. ``apply_all`` is called
+explicitly where it is needed: by ``qmimic_mm.models`` (so before mmrazor is
+imported and before a model reads ``teacher_ckpt``), by
+``qmimic_mm.all_modules`` (a config's ``custom_imports``), by the tools that
+build runners, and by :func:`~.safe_checkpoint.safe_torch_load`. It is
+idempotent.
+
+* :mod:`.mmrazor_torch2`: mmrazor 1.0.0 importable on torch >= 2.0;
+* :mod:`.safe_checkpoint`: mmengine checkpoints load with
+  ``weights_only=True``; damaged files become one-line errors.
 """
 from . import mmrazor_torch2
 

@@ -55,7 +55,7 @@ def _reverse3(fuser: Callable) -> Callable:
 def apply() -> None:
     """Patch torch and pre-register the mapping module; idempotent.
 
-    Must run before ``mmrazor`` is first imported; ``import qmimic_mm`` calls
+    Must run before ``mmrazor`` is first imported; ``qmimic_mm.models`` calls
     it. If mmrazor was already imported successfully nothing is needed.
     """
     from torch.ao.quantization import fuser_method_mappings as fmm

@@ -14,6 +14,10 @@ walk from any allowed object to ``__globals__`` and run code, so the
 unpickler is given a guarded replacement that answers only those names on
 that class. Any other global is refused with :class:`UnsafeCheckpointError`
 before anything from the file runs.
+
+A file torch cannot read at all (empty, truncated, a damaged zip) raises
+:class:`~qmimic_mm.utils.errors.CheckpointReadError`, a one-line user error,
+instead of miniz's ``RuntimeError`` or a bare ``OSError: [Errno 22]``.
 """
 import os.path as osp
 import pickle
@@ -24,11 +28,17 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
+from qmimic_mm.utils.errors import CheckpointReadError
+
 _STATISTICS = ('min', 'max', 'current', 'mean')
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds a pickled object outside the allow-list."""
+
+
+# Markers of torch's weights-only refusal (as opposed to a damaged file).
+_REFUSAL_MARKERS = ('GLOBAL', 'refused')
 
 
 def _history_buffer_getattr(obj: Any, name: str) -> Any:
@@ -81,26 +91,50 @@ def safe_torch_load(filename: str,
 
     Raises:
         FileNotFoundError: The file does not exist.
+        CheckpointReadError: The file is empty, truncated or not a readable
+            torch checkpoint.
         UnsafeCheckpointError: The file pickles something outside the
             allow-list (its code is never executed).
     """
+    apply()  # the allow-list must be in place before weights_only loads
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint not found: {filename}')
+    if osp.getsize(filename) == 0:
+        raise CheckpointReadError(filename, '0 bytes')
     try:
         return torch.load(
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         detail = str(err).strip().splitlines()
-        reason = next((line for line in detail if 'GLOBAL' in line
-                       or 'refused' in line or 'Unsupported' in line),
-                      detail[0] if detail else repr(err))
+        reason = next((line for line in detail
+                       if any(m in line for m in _REFUSAL_MARKERS)), None)
+        if reason is None:  # a damaged pickle stream, not a refusal
+            # torch's first line advises weights_only=False: never useful
+            # here, so report the unpickler's own complaint.
+            complaint = next((line.strip() for line in detail
+                              if 'Unsupported' in line or 'invalid' in line),
+                             'damaged pickle stream')
+            raise CheckpointReadError(filename,
+                                      f'UnpicklingError: {complaint}') from None
         raise UnsafeCheckpointError(
             f'refusing to load {filename}: it pickles an object outside the '
             f'allow-list of what mmengine writes ({reason.strip()}). '
             'Loading it could run arbitrary code. If you trust its origin, '
             'extract its state_dict in a sandbox and save that instead.'
         ) from None
+    # What torch raises on damaged files: miniz errors (RuntimeError), a
+    # truncated record (OSError errno 22, EOFError), a garbled legacy
+    # pickle (KeyError / ValueError on an unknown opcode or storage).
+    except (RuntimeError, OSError, EOFError, KeyError, ValueError) as err:
+        raise CheckpointReadError(filename, _first_line(err)) from None
+
+
+def _first_line(err: BaseException) -> str:
+    """``err`` as one short line (miniz appends a paragraph of advice)."""
+    text = str(err).strip().split('\n')[0]
+    text = text.split('. This is an internal miniz error')[0]
+    return f'{type(err).__name__}: {text}' if text else type(err).__name__
 
 
 _installed = False

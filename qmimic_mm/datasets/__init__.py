@@ -1,10 +1,9 @@
-from .demo_faces import (DEMO_SPLITS, DemoFacesConfig, SplitAssets,
-                         make_demo_faces, split_assets)
 from .wider_face import (WIDER_ATTRIBUTES, WiderFaceOfficialDataset,
                          WiderImageAnnotation, parse_wider_bbx_gt)
 
+# The synthetic face renderer (demo_faces: cv2, scikit-image, tqdm) is not
+# imported here: `from qmimic_mm.datasets.demo_faces import ...` when needed.
 __all__ = [
     'WiderFaceOfficialDataset', 'WiderImageAnnotation', 'WIDER_ATTRIBUTES',
-    'parse_wider_bbx_gt', 'DemoFacesConfig', 'make_demo_faces', 'DEMO_SPLITS',
-    'SplitAssets', 'split_assets'
+    'parse_wider_bbx_gt'
 ]

@@ -18,7 +18,6 @@ and evaluation code run on it and on the real data::
 The official release publishes no test ground truth; the synthetic test
 split carries it, named by analogy with val.
 """
-import io
 import math
 import os
 import os.path as osp
@@ -27,9 +26,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
-import scipy.io
 from PIL import Image
 from tqdm import tqdm
+
+from qmimic_mm.wider.format import (WiderImageAnnotation, format_wider_bbx_gt,
+                                    save_wider_ground_truth)
 
 #: Event folders of the demo set (official naming ``<id>--<Name>``).
 DEMO_EVENTS: Tuple[str, ...] = ('0--Parade', '1--Handshaking',
@@ -63,13 +64,6 @@ FACE_LIKE_NON_FACES: Tuple[int, ...] = (13, 25, 26, 30, 80)
 #: Official attribute codes used by the generator.
 BLUR_CLEAR, BLUR_NORMAL, BLUR_HEAVY = 0, 1, 2
 OCC_NONE, OCC_PARTIAL, OCC_HEAVY = 0, 1, 2
-
-# Fixed .mat header text: scipy stamps the creation time into the 116-byte
-# header, which would make the files differ from run to run.
-_MAT_HEADER = (b'MATLAB 5.0 MAT-file, Platform: GLNXA64, '
-               b'Created by: qmimic_mm demo_faces')
-_MAT_HEADER_LEN = 116
-
 
 @dataclass
 class DemoFacesConfig:
@@ -428,135 +422,6 @@ def generate_split(split: str, cfg: DemoFacesConfig, faces: np.ndarray,
     return out
 
 
-def format_wider_bbx_gt(images: Sequence[DemoImage]) -> str:
-    """Format annotations as an official ``wider_face_*_bbx_gt.txt``.
-
-    Box rows end with a space, as in the official files; a zero-face image
-    gets count 0 and one placeholder row of ten zeros.
-
-    Args:
-        images: Images in file order.
-
-    Returns:
-        The file content.
-    """
-    lines = []
-    for item in images:
-        lines.append(f'{item.event}/{item.name}.jpg')
-        lines.append(str(len(item.boxes)))
-        rows = item.boxes if len(item.boxes) else np.zeros((1, 10), int)
-        for row in rows:
-            lines.append(' '.join(str(int(v)) for v in row) + ' ')
-    return ''.join(line + '\n' for line in lines)
-
-
-def keep_indices(boxes: np.ndarray, min_size: int) -> np.ndarray:
-    """1-based indices of valid faces with ``min(w, h) >= min_size``.
-
-    Valid means ``invalid == 0`` and a non-degenerate box, so no invalid
-    face is ever kept and larger ``min_size`` gives a subset.
-
-    Args:
-        boxes: ``(N, 10)`` official rows.
-        min_size: Smallest kept face side, pixels.
-
-    Returns:
-        Sorted 1-based indices, int64.
-    """
-    if len(boxes) == 0:
-        return np.zeros((0, ), np.int64)
-    w, h, invalid = boxes[:, 2], boxes[:, 3], boxes[:, 7]
-    ok = (invalid == 0) & (w > 0) & (h > 0) & (np.minimum(w, h) >= min_size)
-    return np.flatnonzero(ok) + 1
-
-
-def _cell(items: Sequence) -> np.ndarray:
-    """An ``(n, 1)`` object array, which scipy writes as a MATLAB cell.
-
-    Built element by element so numpy never merges equal-shaped arrays into
-    one block.
-    """
-    cell = np.empty((len(items), 1), dtype=object)
-    for i, item in enumerate(items):
-        cell[i, 0] = item
-    return cell
-
-
-def build_wider_mat(images: Sequence[DemoImage],
-                    min_size: Optional[int] = None) -> Dict[str, np.ndarray]:
-    """Build the variables of an official WIDER FACE ground-truth .mat.
-
-    Mirrors ``wider_face_val.mat`` from the WIDER FACE eval tools: cells
-    ``event_list`` (event names), ``file_list`` (names without ``.jpg``),
-    ``face_bbx_list`` (int32 ``N x 4`` ``[x y w h]``) and the six
-    ``*_label_list`` cells (uint8 ``N x 1``), all nested per event then per
-    image; events sorted by name. Zero-face images carry one all-zero row.
-    With ``min_size`` it also builds ``gt_list`` as in
-    ``wider_{easy,medium,hard}_val.mat``: per image a column of 1-based kept
-    indices, uint8 (uint16 when an index exceeds 255), ``0 x 0`` for
-    zero-face images and ``0 x 1`` when nothing is kept.
-
-    Args:
-        images: Annotated images of one split.
-        min_size: Keep-list face size (see :func:`keep_indices`); None for
-            no ``gt_list``.
-
-    Returns:
-        Variable name to value, ready for :func:`scipy.io.savemat`.
-    """
-    events = sorted({item.event for item in images})
-    label_names = ('blur', 'expression', 'illumination', 'invalid',
-                   'occlusion', 'pose')
-    per_event: Dict[str, List[list]] = {
-        key: []
-        for key in ('file_list', 'face_bbx_list', 'gt_list') +
-        tuple(f'{n}_label_list' for n in label_names)
-    }
-    for event in events:
-        members = [item for item in images if item.event == event]
-        per_image: Dict[str, list] = {key: [] for key in per_event}
-        for item in members:
-            rows = item.boxes if len(item.boxes) else np.zeros((1, 10), int)
-            per_image['file_list'].append(item.name)
-            per_image['face_bbx_list'].append(
-                np.ascontiguousarray(rows[:, :4], dtype=np.int32))
-            for k, label in enumerate(label_names):
-                per_image[f'{label}_label_list'].append(
-                    np.ascontiguousarray(rows[:, 4 + k:5 + k], np.uint8))
-            if min_size is not None:
-                if len(item.boxes) == 0:
-                    keep = np.zeros((0, 0), np.uint8)
-                else:
-                    idx = keep_indices(item.boxes, min_size)
-                    dtype = np.uint8 if idx.size == 0 or idx.max() <= 255 \
-                        else np.uint16
-                    keep = idx.astype(dtype).reshape(-1, 1)
-                per_image['gt_list'].append(keep)
-        for key, value in per_image.items():
-            per_event[key].append(_cell(value))
-    out = {'event_list': _cell(events)}
-    for key, value in per_event.items():
-        if key == 'gt_list' and min_size is None:
-            continue
-        out[key] = _cell(value)
-    return dict(sorted(out.items()))
-
-
-def save_mat(path: str, variables: Dict[str, np.ndarray]) -> None:
-    """Write a compressed MATLAB 5 file with a fixed header.
-
-    Args:
-        path: Output file.
-        variables: Variables as built by :func:`build_wider_mat`.
-    """
-    buf = io.BytesIO()
-    scipy.io.savemat(buf, variables, do_compression=True)
-    data = bytearray(buf.getvalue())
-    data[:_MAT_HEADER_LEN] = _MAT_HEADER.ljust(_MAT_HEADER_LEN)
-    with open(path, 'wb') as f:
-        f.write(bytes(data))
-
-
 def _write_split(out_dir: str, split: str, images: Sequence[DemoImage],
                  cfg: DemoFacesConfig) -> Dict[str, int]:
     """Write one split's images, bbx_gt file and eval ``.mat`` files.
@@ -575,26 +440,26 @@ def _write_split(out_dir: str, split: str, images: Sequence[DemoImage],
             raise RuntimeError(f'JPEG encoding failed for {item.name}')
         with open(osp.join(folder, f'{item.name}.jpg'), 'wb') as f:
             f.write(data.tobytes())
+    records = [
+        WiderImageAnnotation(f'{item.event}/{item.name}.jpg', item.boxes)
+        for item in images
+    ]
     with open(osp.join(split_dir, f'wider_face_{split}_bbx_gt.txt'),
               'w', newline='\n') as f:
-        f.write(format_wider_bbx_gt(images))
-    save_mat(osp.join(split_dir, f'wider_face_{split}.mat'),
-             build_wider_mat(images))
+        f.write(format_wider_bbx_gt(records))
     stats = {
         f'{split}_images': len(images),
         f'{split}_faces': int(sum(len(i.boxes) for i in images)),
     }
     if split == 'train':  # evaluated splits only need keep lists
+        save_wider_ground_truth(split_dir, split, records)
         return stats
-    all_rows = [i.boxes for i in images]
     stats[f'{split}_invalid'] = int(
-        sum(int((b[:, 7] == 1).sum()) for b in all_rows))
-    for setting, min_size in (('easy', cfg.easy_min_size),
-                              ('medium', cfg.medium_min_size), ('hard', 0)):
-        save_mat(osp.join(split_dir, f'wider_{setting}_{split}.mat'),
-                 build_wider_mat(images, min_size))
-        stats[f'{split}_{setting}'] = int(
-            sum(len(keep_indices(b, min_size)) for b in all_rows))
+        sum(int((i.boxes[:, 7] == 1).sum()) for i in images))
+    kept = save_wider_ground_truth(
+        split_dir, split, records,
+        dict(easy=cfg.easy_min_size, medium=cfg.medium_min_size, hard=0))
+    stats.update({f'{split}_{s}': n for s, n in kept.items()})
     return stats
 
 

@@ -1,6 +1,5 @@
 """WIDER FACE read from its official release layout (images + bbx_gt txt)."""
 import os.path as osp
-from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from mmdet.datasets import BaseDetDataset
@@ -8,135 +7,14 @@ from mmdet.registry import DATASETS
 from mmengine.fileio import get_local_path, get_text
 from PIL import Image
 
-#: Per-box attribute columns of the official txt, after ``x1 y1 w h``.
-WIDER_ATTRIBUTES: Tuple[str, ...] = ('blur', 'expression', 'illumination',
-                                     'invalid', 'occlusion', 'pose')
-#: Integer fields on every box row (and on the zero-face placeholder row).
-WIDER_NUM_FIELDS: int = 4 + len(WIDER_ATTRIBUTES)
+# The format is owned by qmimic_mm.wider; re-exported for dataset users.
+from qmimic_mm.wider.format import (WIDER_ATTRIBUTES, WIDER_NUM_FIELDS,
+                                    WiderImageAnnotation, parse_wider_bbx_gt)
 
-
-@dataclass
-class WiderImageAnnotation:
-    """The raw annotation of one image in an official WIDER FACE bbx_gt txt.
-
-    Attributes:
-        rel_path: Image path relative to ``WIDER_<split>/images``, e.g.
-            ``'0--Parade/0_Parade_marchingband_1_849.jpg'``.
-        boxes: One ``[x, y, w, h, blur, expression, illumination, invalid,
-            occlusion, pose]`` integer row per face; empty for zero-face
-            images (their all-zero placeholder row is not a face).
-        line: 1-based line number of the image path in the txt file.
-    """
-
-    rel_path: str
-    boxes: List[List[int]] = field(default_factory=list)
-    line: int = 0
-
-    @property
-    def event(self) -> str:
-        """Event folder name, e.g. ``'0--Parade'``."""
-        return self.rel_path.rsplit('/', 1)[0]
-
-    @property
-    def name(self) -> str:
-        """Image name without folder and extension (the key the official
-        evaluation uses)."""
-        return osp.splitext(self.rel_path.rsplit('/', 1)[1])[0]
-
-
-def _int_fields(text: str, where: str, what: str) -> List[int]:
-    """Split a box row into exactly :data:`WIDER_NUM_FIELDS` integers."""
-    parts = text.split()
-    if len(parts) != WIDER_NUM_FIELDS:
-        raise ValueError(f'{where}: expected {what} with {WIDER_NUM_FIELDS} '
-                         f'integer fields (x1 y1 w h '
-                         f'{" ".join(WIDER_ATTRIBUTES)}), got {len(parts)} '
-                         f'fields: {text!r}')
-    try:
-        return [int(p) for p in parts]
-    except ValueError:
-        raise ValueError(f'{where}: expected {what} with integer fields, '
-                         f'got {text!r}') from None
-
-
-def parse_wider_bbx_gt(text: str,
-                       filename: str = '<string>'
-                       ) -> List[WiderImageAnnotation]:
-    """Parse the official WIDER FACE ``wider_face_<split>_bbx_gt.txt`` format.
-
-    The format repeats, per image: the image path relative to
-    ``WIDER_<split>/images`` (``<event>/<name>.jpg``), a line with the face
-    count N, then N lines ``x1 y1 w h blur expression illumination invalid
-    occlusion pose``. An image with no face has count 0 followed by one
-    placeholder line of ten zeros.
-
-    Args:
-        text: Whole content of the txt file.
-        filename: Name used in error messages.
-
-    Returns:
-        One :class:`WiderImageAnnotation` per image, in file order.
-
-    Raises:
-        ValueError: On any malformed or truncated entry; the message names
-            ``filename:line`` and what was expected there.
-    """
-    lines = text.splitlines()
-    # Trailing blank lines are harmless; blank lines anywhere else are not.
-    while lines and not lines[-1].strip():
-        lines.pop()
-    records: List[WiderImageAnnotation] = []
-    i = 0  # 0-based index of the next unread line
-    n = len(lines)
-
-    def where(idx: int) -> str:
-        return f'{filename}:{idx + 1}'
-
-    while i < n:
-        rel_path = lines[i].strip()
-        if ('/' not in rel_path or len(rel_path.split()) != 1
-                or rel_path.endswith('/')):
-            raise ValueError(f'{where(i)}: expected an image path '
-                             f'"<event>/<image>.jpg", got {lines[i]!r}')
-        record = WiderImageAnnotation(rel_path=rel_path, line=i + 1)
-        i += 1
-        if i >= n:
-            raise ValueError(f'{where(i)}: expected the face count of '
-                             f'{rel_path!r}, but the file ended')
-        count_text = lines[i].strip()
-        try:
-            count = int(count_text)
-        except ValueError:
-            raise ValueError(f'{where(i)}: expected the integer face count '
-                             f'of {rel_path!r}, got {lines[i]!r}') from None
-        if count < 0:
-            raise ValueError(f'{where(i)}: expected a non-negative face '
-                             f'count for {rel_path!r}, got {count}')
-        i += 1
-        # Zero-face images still carry one placeholder row.
-        num_rows = max(count, 1)
-        if i + num_rows > n:
-            raise ValueError(
-                f'{where(n)}: expected {num_rows} box row(s) for '
-                f'{rel_path!r} (count at line {i}), but the file ended '
-                f'after {n - i} of them')
-        for k in range(num_rows):
-            if count == 0:
-                row = _int_fields(lines[i + k], where(i + k),
-                                  'the zero-face placeholder row')
-                if any(row):
-                    raise ValueError(
-                        f'{where(i + k)}: expected the all-zero placeholder '
-                        f'row after face count 0 of {rel_path!r}, got '
-                        f'{lines[i + k]!r}')
-            else:
-                record.boxes.append(
-                    _int_fields(lines[i + k], where(i + k),
-                                f'box row {k + 1}/{count} of {rel_path!r}'))
-        i += num_rows
-        records.append(record)
-    return records
-
+__all__ = [
+    'WIDER_ATTRIBUTES', 'WIDER_NUM_FIELDS', 'WiderFaceOfficialDataset',
+    'WiderImageAnnotation', 'parse_wider_bbx_gt'
+]
 
 @DATASETS.register_module()
 class WiderFaceOfficialDataset(BaseDetDataset):

@@ -8,11 +8,9 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from qmimic_mm.evaluation.functional import (WIDER_SETTINGS,
-                                             WiderGroundTruth, evaluate_wider,
-                                             load_wider_ground_truth,
-                                             plot_wider_pr_comparison,
-                                             read_wider_predictions)
+from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
+                             evaluate_wider, load_wider_ground_truth,
+                             plot_wider_pr_comparison, read_wider_predictions)
 from .claims import check_all, sanity_line
 from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
                    VAL_SPLIT, Plan, data_options)

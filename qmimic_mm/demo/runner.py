@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 
 from qmimic_mm.datasets.demo_faces import (DEMO_SPLITS, DemoFacesConfig,
                                            make_demo_faces)
-from qmimic_mm.evaluation.functional.wider_eval import wider_gt_files
+from qmimic_mm.wider import wider_gt_files
 from .plan import (EXTRACT, REPORT_S, TEST, TRAIN, VAL_SPLIT, DemoSettings,
                    Plan, StageRun, test_options)
 from .tool_runner import (Console, DemoError, ToolRunner, fmt_duration,

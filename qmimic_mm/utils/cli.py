@@ -7,18 +7,28 @@ torch.
 """
 import difflib
 import os.path as osp
+import zipfile
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
 
-
-class UserInputError(Exception):
-    """A bad command line or config, reported as one line."""
+from .config_paths import resolve_config_path
+from .errors import (CheckpointReadError, FileInputError,  # noqa: F401
+                     UserInputError, report_user_errors)
 
 
 def load_config(path: str) -> Config:
-    """Load a config file, with a one-line error if it is missing."""
-    if not osp.isfile(path):
+    """Load a config file, with a one-line error if it is missing.
+
+    ``'qmimic_mm::qmimic/x.py'`` names a config of the project (source tree
+    or installed package), see :func:`resolve_config_path`.
+    """
+    if '::' in path:
+        try:
+            path = resolve_config_path(path, 'CONFIG')
+        except (FileNotFoundError, ValueError) as error:
+            raise UserInputError(str(error)) from None
+    elif not osp.isfile(path):
         raise UserInputError(f'config file not found: {path}')
     return Config.fromfile(path)
 
@@ -108,10 +118,91 @@ def check_data_roots(cfg: Config, dataloaders: List[str]) -> None:
                     f'--cfg-options {key}=/path/to/data')
 
 
+def _ann_file_keys(cfg: Config) -> Iterator[Tuple[str, str]]:
+    """(config key, resolved path) of every dataset ``ann_file``."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        stack = [(f'{loader}.dataset', (cfg.get(loader) or {}).get('dataset'),
+                  '')]
+        while stack:
+            key, dataset, root = stack.pop()
+            if not isinstance(dataset, dict):
+                continue
+            root = dataset.get('data_root') or root
+            if dataset.get('ann_file'):
+                yield (f'{key}.ann_file',
+                       osp.join(root or '', dataset['ann_file']))
+            if 'dataset' in dataset:
+                stack.append((f'{key}.dataset', dataset['dataset'], root))
+            for index, child in enumerate(dataset.get('datasets') or []):
+                stack.append((f'{key}.datasets.{index}', child, root))
+
+
+class name_ann_file_key:  # noqa: N801 - used like a function
+    """Context manager: a malformed annotation file reported inside (a
+    :class:`~qmimic_mm.wider.format.WiderAnnotationError`, raised while the
+    runner builds its datasets) names the config key of that ``ann_file``.
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+
+    def __enter__(self) -> 'name_ann_file_key':
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        if not isinstance(exc, FileInputError):
+            return False
+        for key, ann_file in _ann_file_keys(self.cfg):
+            if osp.normpath(ann_file) == osp.normpath(exc.path):
+                exc.name_key(key)
+                break
+        return False
+
+
 def check_file(path: Optional[str], what: str) -> None:
     """A file the run reads (checkpoint, resume) must exist."""
     if path and path != 'auto' and not osp.isfile(osp.expanduser(path)):
         raise UserInputError(f'{what} not found: {path}')
+
+
+def check_checkpoint(path: Optional[str], key: str) -> None:
+    """A checkpoint the run reads must exist and look readable.
+
+    Cheap, before anything is built or written: the file is not empty and
+    is a torch zip archive whose directory lists a ``data.pkl`` (a truncated
+    file has no directory), or a legacy pickle. Damage deeper in the file is
+    still reported as one line when the file is loaded
+    (:class:`CheckpointReadError`).
+
+    Args:
+        path (str, optional): The file; None or ``'auto'`` are skipped.
+        key (str): The config key or flag naming it, for the message.
+    """
+    if not path or path == 'auto':
+        return
+    filename = osp.expanduser(path)
+    if not osp.isfile(filename):
+        raise UserInputError(f'{key}: checkpoint not found: {path}')
+    if osp.getsize(filename) == 0:
+        raise CheckpointReadError(path, '0 bytes', key)
+    if zipfile.is_zipfile(filename):
+        try:
+            with zipfile.ZipFile(filename) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError) as err:
+            raise CheckpointReadError(path, f'bad zip directory ({err})',
+                                      key) from None
+        if not any(name.endswith('data.pkl') for name in names):
+            raise CheckpointReadError(
+                path, 'a zip archive without data.pkl, not a torch '
+                'checkpoint', key)
+        return
+    with open(filename, 'rb') as f:
+        magic = f.read(2)
+    if magic[:1] != b'\x80':  # pickle protocol >= 2 (legacy torch.save)
+        raise CheckpointReadError(
+            path, 'neither a torch zip archive (truncated?) nor a pickle',
+            key)
 
 
 def use_cpu_distributed_defaults(cfg: Config) -> None:
@@ -153,24 +244,6 @@ def check_warmup_hooks(cfg: Config) -> None:
                 f'the schedule (train_cfg.max_iters={max_iters}); set it to '
                 f'at most {max_iters}, e.g. --cfg-options '
                 f'custom_hooks.{index}.warmup_iters={max(1, max_iters // 20)}')
-
-
-def report_user_errors(main: Any) -> Any:
-    """Run ``main``; a :class:`UserInputError` or a missing file becomes one
-    ``error: ...`` line on stderr and exit status 2."""
-    import functools
-    import sys
-
-    @functools.wraps(main)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return main(*args, **kwargs)
-        except (UserInputError, FileNotFoundError) as err:
-            message = err.args[0] if err.args else str(err)
-            print(f'error: {message}', file=sys.stderr)
-            sys.exit(2)
-
-    return wrapped
 
 
 def prepare_config(config: str, cfg_options: Optional[Dict[str, Any]],

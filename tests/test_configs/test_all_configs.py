@@ -32,7 +32,7 @@ def test_configs_were_found():
 @pytest.mark.parametrize('name', CONFIGS)
 def test_config_builds_and_trains_one_step(name):
     cfg = Config.fromfile(osp.join(REPO, 'configs', name))
-    assert cfg.custom_imports.imports == ['qmimic_mm']
+    assert cfg.custom_imports.imports == ['qmimic_mm.all_modules']
     for key in ('train_dataloader', 'val_dataloader', 'val_evaluator',
                 'optim_wrapper', 'param_scheduler', 'train_cfg'):
         assert key in cfg, f'{name} lacks {key}'

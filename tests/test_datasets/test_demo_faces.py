@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import scipy.io
 
-from qmimic_mm.datasets import (DEMO_SPLITS, DemoFacesConfig,
-                                WiderFaceOfficialDataset, make_demo_faces,
-                                parse_wider_bbx_gt, split_assets)
-from qmimic_mm.datasets.demo_faces import BACKGROUND_FILES, NUM_LFW_FACES
+from qmimic_mm.datasets import WiderFaceOfficialDataset
+from qmimic_mm.datasets.demo_faces import (BACKGROUND_FILES, DEMO_SPLITS,
+                                           NUM_LFW_FACES, DemoFacesConfig,
+                                           make_demo_faces, split_assets)
+from qmimic_mm.wider import parse_wider_bbx_gt
 
 TINY = DemoFacesConfig(
     num_train=8,
@@ -259,8 +260,7 @@ def test_cli(tmp_path) -> None:
 
 @pytest.mark.parametrize('split', ['val', 'test'])
 def test_perfect_predictions_give_ap_one(demo: Dict, split: str) -> None:
-    wider_eval = pytest.importorskip(
-        'qmimic_mm.evaluation.functional.wider_eval')
+    from qmimic_mm import wider as wider_eval
     gt_dir = osp.join(demo['root'], 'wider_face_split')
     ground_truth = wider_eval.load_wider_ground_truth(gt_dir, split)
     assert len(ground_truth) == getattr(TINY, f'num_{split}')

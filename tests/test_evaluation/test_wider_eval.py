@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 import scipy.io
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if REPO_ROOT not in sys.path:
-    sys.path.insert(0, REPO_ROOT)
+from wider_eval_reference import evaluate_wider_reference
 
-from qmimic_mm.evaluation.functional import (  # noqa: E402
-    WIDER_SETTINGS, WiderGroundTruth, WiderImageGroundTruth, evaluate_wider,
-    evaluate_wider_reference, load_wider_ground_truth, read_wider_predictions,
-    write_wider_predictions)
+from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
+                             WiderImageGroundTruth, evaluate_wider,
+                             load_wider_ground_truth, read_wider_predictions,
+                             write_wider_predictions)
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 REAL_GT_DIR = osp.join(REPO_ROOT, '..', 'shared', 'data', 'widerface_val_gt')
 needs_real_gt = pytest.mark.skipif(
@@ -443,7 +443,7 @@ def test_cli(tmp_path) -> None:
         capture_output=True,
         text=True,
         timeout=120)
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert proc.stderr.strip().count('\n') == 0
     assert 'b_1.txt:3' in proc.stderr
 
@@ -455,6 +455,6 @@ def test_cli(tmp_path) -> None:
                           capture_output=True,
                           text=True,
                           timeout=120)
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert proc.stderr.startswith('error:')
     assert 'missing' in proc.stderr

@@ -18,7 +18,7 @@ from mmengine.evaluator import Evaluator  # noqa: E402
 from mmengine.structures import InstanceData  # noqa: E402
 from test_wider_eval import write_tiny_gt  # noqa: E402
 
-from qmimic_mm.evaluation.functional import (  # noqa: E402
+from qmimic_mm.wider import (  # noqa: E402
     WIDER_SETTINGS, evaluate_wider, load_wider_ground_truth,
     read_wider_predictions)
 from qmimic_mm.evaluation.metrics import WiderFaceMetric  # noqa: E402

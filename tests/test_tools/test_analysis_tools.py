@@ -1,6 +1,5 @@
 """Smoke tests of tools/analysis_tools/{get_flops,benchmark,table1}.py at
-tiny input sizes."""
-import importlib.util
+tiny input sizes (the code is in qmimic_mm.analysis.{flops,benchmark})."""
 import os.path as osp
 import re
 import sys
@@ -10,17 +9,8 @@ import pytest
 from conftest import CONFIGS, REPO
 
 
-def _load_tool(name: str):
-    """Import ``tools/analysis_tools/<name>.py`` without adding its folder
-    to ``sys.path`` (its module names are generic)."""
-    path = osp.join(REPO, 'tools', 'analysis_tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from qmimic_mm.analysis import flops as get_flops  # noqa: E402
 
-
-get_flops = _load_tool('get_flops')
 
 VGG1_4 = osp.join(CONFIGS, 'rfcn', 'rfcn_vgg1-4_80k_wider.py')
 VGG1_32 = osp.join(CONFIGS, 'rfcn', 'rfcn_vgg1-32_80k_wider.py')

@@ -65,7 +65,7 @@ model = dict(rpn_head=dict(anchor_generator=dict(scales=[2, 4])))
 
 @pytest.fixture(scope='module')
 def wider_root(tmp_path_factory):
-    from qmimic_mm.datasets import DemoFacesConfig, make_demo_faces
+    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
     root = str(tmp_path_factory.mktemp('wider'))
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=1),

@@ -13,17 +13,14 @@ weights are random (``teacher_ckpt`` is ignored): timing does not need them.
 import argparse
 import copy
 import os
-import os.path as osp
 import statistics
-import sys
 import time
 
-sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 # Spin-waiting OpenMP threads distort timings on a shared machine (see
 # benchmark.py); set OMP_WAIT_POLICY yourself to override.
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
-import qmimic_mm  # noqa: E402,F401
+import qmimic_mm.all_modules  # noqa: E402,F401  (stack fixes, registries)
 import torch  # noqa: E402
 from mmdet.testing import demo_mm_inputs  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402

@@ -27,12 +27,9 @@ Fig. 5 (full-precision vs quantized pair) in two calls::
 import argparse
 import os
 import os.path as osp
-import sys
 from typing import Dict, List, Optional
 
-sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-
-import qmimic_mm  # noqa: E402,F401  (fixes the stack before mmrazor loads)
+import qmimic_mm.all_modules  # noqa: F401  (stack fixes, registries)
 import numpy as np  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.registry import MODELS, init_default_scope  # noqa: E402

@@ -17,14 +17,14 @@ add it only to train from scratch); ``--no-fuse-conv-bn`` keeps it. Threads,
 docstring says why.
 """
 import argparse
-import os.path as osp
-import sys
+import os
 from typing import Any, Dict, Sequence
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+# Before torch loads libgomp (see qmimic_mm.analysis.benchmark).
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
-from benchmark import (add_common_args, benchmark, describe_run,  # noqa: E402
-                       setup_runtime, speedups)
+from qmimic_mm.analysis.benchmark import (  # noqa: E402
+    add_common_args, benchmark, describe_run, setup_runtime, speedups)
 from mmengine.analysis.print_helper import _format_size  # noqa: E402
 
 from qmimic_mm.utils import PROJECT_CONFIGS, report_user_errors  # noqa: E402

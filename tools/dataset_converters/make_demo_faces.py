@@ -10,16 +10,9 @@ result is used exactly like a downloaded WIDER FACE (``data_root`` of the
 WIDER configs); see :mod:`qmimic_mm.datasets.demo_faces`.
 """
 import argparse
-import os.path as osp
-import sys
 from typing import List, Optional
 
-try:
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
-except ImportError:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..',
-                                            '..')))
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

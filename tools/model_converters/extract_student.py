@@ -8,14 +8,12 @@ that prefix removed; teacher and adapter (connector) weights are dropped.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
+import torch
 
-import torch  # noqa: E402
-
-from qmimic_mm.compat.safe_checkpoint import safe_torch_load  # noqa: E402
-from qmimic_mm.utils import UserInputError, report_user_errors  # noqa: E402
+from qmimic_mm.compat.safe_checkpoint import safe_torch_load
+from qmimic_mm.utils.errors import (UserInputError, add_debug_flag,
+                                    name_checkpoint_key, report_user_errors)
 
 STUDENT_PREFIX = 'architecture.'
 
@@ -41,11 +39,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('checkpoint', help='distillation checkpoint')
     parser.add_argument('out', help='student checkpoint to write')
+    add_debug_flag(parser)
     args = parser.parse_args()
     if osp.abspath(args.checkpoint) == osp.abspath(args.out):
         raise UserInputError('refusing to overwrite the input checkpoint; '
                              'give another output path')
-    student = extract_student(safe_torch_load(args.checkpoint, 'cpu'))
+    with name_checkpoint_key('DISTILL_CKPT'):
+        student = extract_student(safe_torch_load(args.checkpoint, 'cpu'))
     torch.save(student, args.out)
     print(f'wrote {len(student["state_dict"])} student tensors to {args.out}')
 

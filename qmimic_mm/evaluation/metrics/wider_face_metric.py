@@ -8,10 +8,9 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmengine.structures import BaseDataElement
 
-from ..functional.wider_eval import (WIDER_SETTINGS, evaluate_wider,
-                                     load_wider_ground_truth,
-                                     plot_wider_pr_curves,
-                                     write_wider_predictions)
+from qmimic_mm.wider import (WIDER_SETTINGS, evaluate_wider,
+                             load_wider_ground_truth, plot_wider_pr_curves,
+                             write_wider_predictions)
 
 
 def _to_numpy(value: Any) -> np.ndarray:
@@ -27,7 +26,7 @@ class WiderFaceMetric(BaseMetric):
 
     Collects each image's detections, converts them to the official
     ``x y w h score`` submission boxes and scores them with
-    :func:`~qmimic_mm.evaluation.functional.evaluate_wider`, which reproduces
+    :func:`~qmimic_mm.wider.evaluate_wider`, which reproduces
     the official ``eval_tools`` protocol (global score normalisation, greedy
     +1-pixel IoU matching with per-setting ignored faces, 1000-threshold PR,
     VOC area AP). Ground-truth images that got no detections count as images

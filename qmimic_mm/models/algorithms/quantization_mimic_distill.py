@@ -15,7 +15,8 @@ from mmrazor.registry import MODELS
 from qmimic_mm.models.quantizers import FeatureQuantizer
 from qmimic_mm.models.quantizers.base_quantizer import \
     uncalibrated_passthrough
-from qmimic_mm.utils import load_detector_cfg
+from qmimic_mm.utils.config_paths import load_detector_cfg
+from qmimic_mm.utils.errors import InvalidInputError, name_checkpoint_key
 
 PROBE_SIZE = 64  # pixels; enough for a stride-32 map of 2x2
 #: State-dict suffixes of a calibrated quantizer's measured scale.
@@ -93,7 +94,8 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                 f'model.teacher_ckpt: file not found: {teacher_ckpt}. Train '
                 'the teacher first (tools/train.py <teacher config>) and set '
                 '`teacher_ckpt` to its checkpoint.')
-        checkpoint = _load_checkpoint(teacher_ckpt, map_location='cpu')
+        with name_checkpoint_key('model.teacher_ckpt'):
+            checkpoint = _load_checkpoint(teacher_ckpt, map_location='cpu')
         state = checkpoint.get('state_dict', checkpoint)
         state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
         own = self.teacher.state_dict()
@@ -109,7 +111,7 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                     for k, v in state.items()
                     if k in own and v.shape != own[k].shape]
         if missing or unexpected or reshaped:
-            raise ValueError(
+            raise InvalidInputError(
                 f'model.teacher_ckpt: {teacher_ckpt} does not fit the teacher '
                 f'model (missing keys: {missing}; unexpected keys: '
                 f'{unexpected}; other shapes: {reshaped}). Point '

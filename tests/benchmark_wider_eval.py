@@ -9,27 +9,29 @@ the official ``<event>/<image>.txt`` layout, reads them back, and runs
 
 Usage::
 
-    python tools/analysis_tools/benchmark_wider_eval.py [--gt DIR] [--seed N]
+    python tests/benchmark_wider_eval.py [--gt DIR] [--seed N]
+
+It lives with the tests because the reference evaluator does (test code,
+not part of the package); run as a script, this folder is on ``sys.path``.
 
 The last line printed is ``speedup: X``.
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 import time
-from typing import TYPE_CHECKING, Dict
+from typing import Dict
 
 import numpy as np
+from wider_eval_reference import evaluate_wider_reference
 
-if TYPE_CHECKING:
-    from qmimic_mm.evaluation.functional import WiderGroundTruth
+from qmimic_mm import wider as functional
+from qmimic_mm.wider import WiderGroundTruth
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, REPO_ROOT)
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def make_predictions(gt: 'WiderGroundTruth',
+def make_predictions(gt: WiderGroundTruth,
                      seed: int = 0) -> Dict[str, Dict[str, np.ndarray]]:
     """Seeded synthetic predictions covering the protocol's edge cases.
 
@@ -120,7 +122,6 @@ def main() -> None:
         help='extra fast runs (best is shown)')
     args = parser.parse_args()
 
-    from qmimic_mm.evaluation import functional
     gt = functional.load_wider_ground_truth(args.gt)
     synthetic = make_predictions(gt, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,7 +139,7 @@ def main() -> None:
           f'(read in {t_read:.3f} s)')
 
     t0 = time.perf_counter()
-    ref = functional.evaluate_wider_reference(preds, gt)
+    ref = evaluate_wider_reference(preds, gt)
     t_ref = time.perf_counter() - t0
     # First call includes the one-off flattening of the ground truth.
     t0 = time.perf_counter()

@@ -4,16 +4,16 @@ A literal, loop-by-loop transcription of the protocol in
 ``shared/docs/wider-eval-protocol.md`` (the official MATLAB ``eval_tools``
 and its Python ports): per setting, per image, per prediction, per threshold.
 It is slow (about a minute on the full validation set) and exists only as the
-trusted baseline that the tests and
-``tools/analysis_tools/benchmark_wider_eval.py`` compare
-:func:`~.wider_eval.evaluate_wider` against. It shares nothing with the fast
+trusted baseline that the tests and ``tests/benchmark_wider_eval.py``
+compare :func:`qmimic_mm.wider.evaluate_wider` against (test code: it is
+not part of the package). It shares nothing with the fast
 implementation except the ground-truth container.
 """
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from .wider_eval import WiderGroundTruth
+from qmimic_mm.wider import WiderGroundTruth
 
 _SETTINGS = ('easy', 'medium', 'hard')
 _Preds = Dict[str, Dict[str, np.ndarray]]  # preds[event][image] -> (K, 5)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 PY="$VENV/bin/python"
 STAMP="$VENV/.install-stamp"
-HASH=$(cat requirements/*.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+HASH=$(cat requirements/*.txt pyproject.toml setup.py | sha256sum | cut -d' ' -f1)
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ] && "$PY" -c "import qmimic_mm.all_modules" 2>/dev/null; then
     echo "[install] .venv is up to date"

@@ -63,17 +63,11 @@ def roi_matching_ratios(t_feature: torch.Tensor,
     t_feature, s_feature = t_feature.detach(), s_feature.detach()
     if quantizer is not None:
         t_feature, s_feature = quantizer(t_feature), quantizer(s_feature)
-    # Matched channels per cell, (B, H, W): one count per cell turns the
-    # per-RoI element count into the same mask product the loss uses.
-    matched = ((t_feature - s_feature).abs() < threshold).sum(dim=1)
-    matched = matched.to(torch.float64)
     if rois.shape[0] == 0:
-        return matched.new_zeros(0)
-    cells = RoICells(rois, stride, *matched.shape[-2:], dtype=torch.float64)
-    hits = cells.sums(matched)
-    elements = cells.cells_per_roi() * t_feature.shape[1]
-    return torch.where(elements > 0, hits / elements.clamp(min=1),
-                       torch.full_like(hits, float('nan')))
+        return t_feature.new_zeros(0, dtype=torch.float64)
+    cells = RoICells(rois, stride, *t_feature.shape[-2:],
+                     dtype=torch.float64)
+    return cells.matching_ratios(t_feature - s_feature, threshold)
 
 
 def mimic_quantizer(distill_loss: nn.Module,

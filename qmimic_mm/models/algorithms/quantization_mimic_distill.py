@@ -181,9 +181,7 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                     loss_q.calibrating_scale and
                     loss_q.levels == teacher_q.levels):
                 continue
-            loss_q.calib_percentile_value.copy_(
-                teacher_q.calib_percentile_value)
-            loss_q.calib_batches_seen.fill_(loss_q.calib_batches)
+            loss_q.adopt_scale(teacher_q)
             print_log(
                 f'{name}: quantizer scale {loss_q.scale():.6g} taken from the '
                 'teacher\'s quantizer (model.teacher.neck)', logger='current')
@@ -199,11 +197,10 @@ class QuantizationMimicDistill(FpnTeacherDistill):
 
     @torch.no_grad()
     def _diagnostics(self, losses: dict) -> Dict[str, torch.Tensor]:
+        reduced = self.parse_losses(losses)[1]  # mmengine's reduction
+
         def total(prefix: str) -> torch.Tensor:
-            # as mmengine's parse_losses reduces them
-            values = [v.mean() if isinstance(v, torch.Tensor) else
-                      sum(x.mean() for x in v)
-                      for k, v in losses.items()
+            values = [v for k, v in reduced.items()
                       if k.startswith(prefix) and 'loss' in k]
             return sum(values) if values else torch.zeros(())
 

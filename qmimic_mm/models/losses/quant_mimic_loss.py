@@ -144,15 +144,14 @@ class QuantMimicLoss(nn.Module):
             elements = cells.cells_per_roi().sum() * t_feature.shape[1]
             denominator = 2.0 * elements.clamp(min=1)
         with torch.no_grad():
-            self.last_stats = self._stats(diff, cells, t_feature.shape[1])
+            self.last_stats = self._stats(diff, cells)
         return self.loss_weight * total / denominator
 
-    def _stats(self, diff: torch.Tensor, cells: RoICells,
-               channels: int) -> Dict[str, float]:
-        matched = (diff.abs() < self.match_distance()).sum(dim=1)
-        elements = cells.cells_per_roi() * channels
-        ratios = cells.sums(matched.to(elements.dtype)) / elements.clamp(min=1)
-        return dict(match_ratio=float(ratios.mean()),
+    def _stats(self, diff: torch.Tensor,
+               cells: RoICells) -> Dict[str, float]:
+        ratios = cells.matching_ratios(diff, self.match_distance())
+        # a RoI off the map (no cell) counts as unmatched
+        return dict(match_ratio=float(ratios.nan_to_num(0.0).mean()),
                     rois=float(cells.num_rois))
 
     def extra_repr(self) -> str:

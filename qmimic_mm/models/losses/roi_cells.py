@@ -89,3 +89,23 @@ class RoICells:
         per_row = torch.bmm(self.row_mask[:, None],
                             cell_values[self.batch_idx]).squeeze(1)
         return (per_row * self.col_mask).sum(dim=1)
+
+    def matching_ratios(self, diff: torch.Tensor,
+                        threshold: float) -> torch.Tensor:
+        """Fig. 5's matching ratio of every RoI.
+
+        Args:
+            diff (Tensor): (B, C, H, W) teacher minus student map.
+            threshold (float): Distance under which an element matches.
+
+        Returns:
+            Tensor: (N,) share of each RoI's elements (cells x channels) with
+            ``|diff| < threshold``; NaN for a RoI that covers no cell.
+        """
+        # Matched channels per cell: one count per cell turns the per-RoI
+        # element count into the same mask product as the sums.
+        matched = (diff.abs() < threshold).sum(dim=1).to(self.row_mask.dtype)
+        hits = self.sums(matched)
+        elements = self.cells_per_roi() * diff.shape[1]
+        return torch.where(elements > 0, hits / elements.clamp(min=1),
+                           torch.full_like(hits, float('nan')))

@@ -164,9 +164,6 @@ class FeatureQuantizer(BaseConnector):
         if not self.calibrating_scale:
             return self.fixed_scale()
         if int(self.calib_batches_seen) == 0:
-            if self.training or _passthrough_uncalibrated:
-                raise RuntimeError(
-                    f'{type(self).__name__}: scale() before calibration.')
             raise RuntimeError(
                 f'{type(self).__name__} (levels={self.levels}): the scale '
                 'has not been calibrated. It is measured on the first '
@@ -175,6 +172,22 @@ class FeatureQuantizer(BaseConnector):
                 '(e.g. `load_from` / `model.teacher_ckpt`), or set a fixed '
                 'scale (levels=None).')
         return self.scale_from_percentile(float(self.calib_percentile_value))
+
+    @torch.no_grad()
+    def adopt_scale(self, other: 'FeatureQuantizer') -> None:
+        """Take ``other``'s frozen calibrated scale and freeze it here.
+
+        Raises:
+            ValueError: Either quantizer has a fixed scale, or ``other`` has
+                not been calibrated yet.
+        """
+        if not (self.calibrating_scale and other.calibrating_scale and
+                other.is_calibrated):
+            raise ValueError(
+                f'{type(self).__name__}.adopt_scale: both quantizers must be '
+                'calibrating (levels set) and the source calibrated.')
+        self.calib_percentile_value.copy_(other.calib_percentile_value)
+        self.calib_batches_seen.fill_(self.calib_batches)
 
     @torch.no_grad()
     def observe(self, x: torch.Tensor) -> None:

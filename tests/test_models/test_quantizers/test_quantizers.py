@@ -122,3 +122,15 @@ def test_power_of_two_calibrated_top_entry():
     x = torch.tensor([5.0, 10.0, 20.0, 30.0, 40.0, 80.0])
     # entries {0, 12.5, 25, 50}; midpoints 6.25, 18.75, 37.5
     assert q(x).tolist() == [0., 12.5, 25., 25., 50., 50.]
+
+
+def test_adopt_scale_copies_a_frozen_scale_only():
+    source = _calibrating(calib_batches=1)
+    target = _calibrating(calib_batches=3)
+    with pytest.raises(ValueError, match='source calibrated'):
+        target.adopt_scale(source)  # source not calibrated yet
+    source(torch.arange(1, 101, dtype=torch.float32))
+    target.adopt_scale(source)
+    assert target.is_calibrated and target.stride == pytest.approx(5.0)
+    with pytest.raises(ValueError, match='levels set'):
+        UniformQuantizer(stride=1.0).adopt_scale(source)

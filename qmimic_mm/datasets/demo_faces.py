@@ -29,6 +29,8 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from qmimic_mm.datasets.demo_distractors import (distractors_file,
+                                                 save_distractors)
 from qmimic_mm.wider.format import (WiderImageAnnotation, format_wider_bbx_gt,
                                     save_wider_ground_truth)
 
@@ -120,12 +122,15 @@ class DemoImage:
         boxes: ``(N, 10)`` int array of rows ``x y w h blur expression
             illumination invalid occlusion pose``; ``N == 0`` for zero-face
             images.
+        distractors: ``(M, 4)`` int array of ``x y w h`` boxes of the
+            non-face patches (metadata, not ground truth).
     """
 
     event: str
     name: str
     image: np.ndarray
     boxes: np.ndarray
+    distractors: np.ndarray
 
 
 def skimage_data_dir() -> str:
@@ -282,11 +287,159 @@ def _blur(patch: np.ndarray, sigma: float) -> np.ndarray:
                             borderType=cv2.BORDER_REFLECT)
 
 
-def render_image(rng: np.random.Generator, faces: np.ndarray,
-                 non_faces: np.ndarray, backgrounds: Sequence[np.ndarray],
-                 cfg: DemoFacesConfig,
-                 zero_faces: bool) -> Tuple[np.ndarray, np.ndarray]:
+def _elliptical_alpha(w: int, h: int, feather: float) -> np.ndarray:
+    """Soft elliptical mask of a ``w x h`` patch, float32 in [0, 1].
+
+    The ellipse is inscribed in the patch; alpha is 1 inside the inner
+    ellipse and falls to 0 along a smooth (smoothstep) ramp of relative width
+    ``feather``, so it is 0 on the patch's rectangular border and no step
+    marks the pasted region.
+    """
+    ys = (np.arange(h, dtype=np.float32) + 0.5) / h * 2 - 1
+    xs = (np.arange(w, dtype=np.float32) + 0.5) / w * 2 - 1
+    radius = np.sqrt(xs[None, :]**2 + ys[:, None]**2)
+    t = np.clip((1.0 - radius) / feather, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def _rotate(patch: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate ``patch`` about its centre by ``angle`` degrees, same size,
+    reflecting at the border (the mask hides the corners)."""
+    if angle == 0:
+        return patch
+    h, w = patch.shape
+    mat = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
+    return cv2.warpAffine(patch, mat, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT)
+
+
+def _scene_noise(region: np.ndarray) -> float:
+    """Sensor-like noise level of a scene region, for the pasted patch.
+
+    A robust estimate (median absolute fine-scale residual), so edges and
+    text in the region do not count as noise, capped so a busy texture does
+    not turn the patch into static.
+    """
+    if min(region.shape) < 3:
+        return 0.0
+    smooth = cv2.GaussianBlur(region, (3, 3), 0.8,
+                              borderType=cv2.BORDER_REFLECT)
+    mad = float(np.median(np.abs(region - smooth)))
+    return min(mad / 0.6745, 3.0)
+
+
+def composite(rng: np.random.Generator, img: np.ndarray, crop: np.ndarray,
+              box: Tuple[int, int, int, int], sigma: float,
+              contrast_scale: float = 1.0,
+              brightness_shift: float = 0.0) -> np.ndarray:
+    """Blend ``crop`` into ``img`` at ``box`` without shortcut cues.
+
+    Faces and distractors go through this same function, so whatever the
+    blending leaves behind is shared by both and cannot tell them apart:
+
+    * the crop is rotated by a small random angle (its aspect jitter comes
+      from ``box``) and resized to the box;
+    * its mean and contrast are set to the scene's under the box (mean of
+      the alpha-weighted background, standard deviation with a floor so a
+      patch on a flat sky stays visible, and a cap against text's
+      black-on-white), then scaled by ``contrast_scale``
+      and shifted by ``brightness_shift``;
+    * it is blurred by ``sigma`` and gets the scene's own fine-scale noise;
+    * it is blended through a feathered elliptical alpha mask.
+
+    Args:
+        rng: The image's random generator.
+        img: Float32 ``(H, W)`` canvas, modified in place.
+        crop: Gray ``uint8`` source crop (any size).
+        box: ``(x, y, w, h)`` target region inside ``img``.
+        sigma: Gaussian blur sigma of the patch (0: none).
+        contrast_scale: Multiplies the matched contrast (< 1: washed out).
+        brightness_shift: Added to the matched mean.
+
+    Returns:
+        The alpha mask used, ``(h, w)`` float32.
+    """
+    x, y, w, h = box
+    angle = float(rng.uniform(-12, 12))
+    src = _rotate(crop.astype(np.float32), angle)
+    patch = cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR)
+    alpha = _elliptical_alpha(w, h, feather=float(rng.uniform(0.25, 0.45)))
+    region = img[y:y + h, x:x + w]
+    weight = alpha / max(float(alpha.sum()), 1e-6)
+    bg_mean = float((region * weight).sum())
+    bg_std = math.sqrt(float((((region - bg_mean)**2) * weight).sum()))
+    p_mean = float((patch * weight).sum())
+    p_std = math.sqrt(float((((patch - p_mean)**2) * weight).sum())) + 1e-6
+    # A floor on the contrast: matching a flat sky's would erase the face.
+    target_std = min(max(bg_std, 22.0), 60.0) * float(rng.uniform(0.8, 1.25))
+    patch = ((patch - p_mean) / p_std * target_std * contrast_scale +
+             bg_mean + brightness_shift)
+    patch = _blur(patch, sigma)
+    noise = _scene_noise(region)
+    if noise > 0:
+        patch = patch + rng.normal(0, noise, size=patch.shape)
+    img[y:y + h, x:x + w] = alpha * patch + (1 - alpha) * region
+    return alpha
+
+
+def _occlude(rng: np.random.Generator, img: np.ndarray,
+             box: Tuple[int, int, int, int], level: int,
+             backgrounds: Sequence[np.ndarray], mask: np.ndarray) -> float:
+    """Cover one side of ``box`` with a band of another scene.
+
+    The band's inner edge is feathered over a few pixels and the band is
+    limited to the patch's own soft ``mask``, so it leaves no straight step
+    either. Faces and distractors are occluded alike.
+
+    Returns:
+        The covered share of the box (0 for :data:`OCC_NONE`).
+    """
+    if level == OCC_NONE:
+        return 0.0
+    x, y, w, h = box
+    frac = (rng.uniform(0.1, 0.3) if level == OCC_PARTIAL else
+            rng.uniform(0.35, 0.75))
+    side = int(rng.integers(4))  # top, bottom, left, right band
+    length = h if side < 2 else w
+    band = max(1, int(round(frac * length)))
+    ramp = max(1, int(round(0.15 * band)))
+    # Alpha along the band's depth: 1 inside, a linear ramp at the inner
+    # edge (the outer edge is the box's, where the face mask is 0 anyway).
+    depth = np.ones(length, np.float32)
+    depth[band:] = 0
+    depth[band - ramp:band] = np.linspace(1, 0, ramp + 2, dtype=np.float32)[
+        1:-1]
+    if side in (1, 3):  # bands anchored at the bottom / right
+        depth = depth[::-1]
+    alpha = (np.repeat(depth[:, None], w, axis=1) if side < 2 else
+             np.repeat(depth[None, :], h, axis=0)) * mask
+    occluder = backgrounds[int(rng.integers(len(backgrounds)))]
+    cover = _random_crop(rng, occluder, w, h).astype(np.float32)
+    region = img[y:y + h, x:x + w]
+    img[y:y + h, x:x + w] = alpha * cover + (1 - alpha) * region
+    return band / float(length)
+
+
+def _patch_size(rng: np.random.Generator, cfg: DemoFacesConfig,
+                max_size: int) -> Tuple[int, int]:
+    """``(w, h)`` of a face or distractor: log-uniform width, a box a
+    little taller than wide (as WIDER boxes) with jitter."""
+    w = int(round(math.exp(
+        rng.uniform(math.log(cfg.face_size[0]), math.log(max_size)))))
+    h = int(round(w * rng.uniform(1.0, 1.3)))
+    return w, h
+
+
+def render_image(
+    rng: np.random.Generator, faces: np.ndarray, non_faces: np.ndarray,
+    backgrounds: Sequence[np.ndarray], cfg: DemoFacesConfig,
+    zero_faces: bool
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Compose one gray image with faces, distractors and occluders.
+
+    Faces and non-face distractors share the size distribution, the
+    blending (:func:`composite`), the blur levels and the occlusion, so
+    only the content of a patch tells a face from a distractor.
 
     Args:
         rng: Random generator owned by this image.
@@ -297,9 +450,10 @@ def render_image(rng: np.random.Generator, faces: np.ndarray,
         zero_faces: Produce an image without any face.
 
     Returns:
-        ``(image, boxes)``: uint8 ``(H, W)`` image and ``(N, 10)`` int32 rows
-        in the official ``x y w h blur expression illumination invalid
-        occlusion pose`` order.
+        ``(image, boxes, distractors)``: uint8 ``(H, W)`` image, ``(N, 10)``
+        int32 face rows in the official ``x y w h blur expression
+        illumination invalid occlusion pose`` order, and ``(M, 4)`` int32
+        ``x y w h`` distractor boxes (not ground truth).
     """
     long_side = int(rng.integers(cfg.img_size[0], cfg.img_size[1] + 1))
     aspect = float(rng.choice([0.75, 1.0, 4 / 3]))  # height / width
@@ -313,76 +467,53 @@ def render_image(rng: np.random.Generator, faces: np.ndarray,
     img = img * rng.uniform(0.5, 1.0) + rng.uniform(0, 60)
 
     taken: List[Tuple[int, int, int, int]] = []
-    rows: List[List[int]] = []
     num_faces = 0 if zero_faces else int(rng.integers(1, cfg.max_faces + 1))
-    max_face = min(cfg.face_size[1], int(0.6 * min(img_w, img_h)))
-    for _ in range(num_faces):
-        fw = int(round(math.exp(
-            rng.uniform(math.log(cfg.face_size[0]), math.log(max_face)))))
-        # WIDER boxes are a little taller than wide.
-        fh = int(round(fw * rng.uniform(1.0, 1.2)))
+    num_distractors = int(rng.integers(0, cfg.max_distractors + 1))
+    # Faces and distractors in one shuffled queue: neither is placed first
+    # into the emptier image.
+    kinds = rng.permutation([1] * num_faces + [0] * num_distractors)
+    max_size = min(cfg.face_size[1], int(0.6 * min(img_w, img_h)))
+    rows: List[List[int]] = []
+    distractors: List[List[int]] = []
+    for is_face in kinds:
+        fw, fh = _patch_size(rng, cfg, max_size)
         spot = _place(rng, fw, fh, img_w, img_h, taken)
         if spot is None:
             continue
-        x, y, _, _ = spot
         taken.append(spot)
-        crop = faces[int(rng.integers(len(faces)))]
+        pool = faces if is_face else non_faces
+        crop = pool[int(rng.integers(len(pool)))]
         if rng.random() < 0.5:
             crop = crop[:, ::-1]
-        patch = cv2.resize(np.ascontiguousarray(crop), (fw, fh),
-                           interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        # Normal contrast jitter, or an extreme one recorded as illumination.
+        # Normal contrast, or an extreme one recorded as illumination.
         illumination = int(rng.random() < 0.1)
         if illumination:
-            if rng.random() < 0.5:
-                patch = patch * rng.uniform(0.15, 0.35)
-            else:
-                patch = 255 - (255 - patch) * rng.uniform(0.15, 0.35)
+            scale = float(rng.uniform(0.2, 0.4))
+            shift = float(rng.choice([-1, 1]) * rng.uniform(20, 50))
         else:
-            patch = patch * rng.uniform(0.8, 1.1) + rng.uniform(-15, 15)
+            scale, shift = 1.0, float(rng.uniform(-10, 10))
         blur = int(rng.choice(3, p=[0.5, 0.3, 0.2]))
-        # Sigma scales with face size so "heavy" means heavy at any scale.
+        # Sigma scales with size so "heavy" means heavy at any scale.
         sigma = (0.0, 0.3 + 0.015 * fw, 0.6 + 0.04 * fw)[blur]
-        patch = _blur(patch, sigma)
-        img[y:y + fh, x:x + fw] = patch
-
-        occlusion, invalid = OCC_NONE, 0
+        mask = composite(rng, img, np.ascontiguousarray(crop), spot, sigma,
+                         scale, shift)
         level = int(rng.choice(3, p=[0.7, 0.2, 0.1]))
-        if level != OCC_NONE:
-            frac = (rng.uniform(0.1, 0.3) if level == OCC_PARTIAL else
-                    rng.uniform(0.35, 0.75))
-            side = int(rng.integers(4))  # top, bottom, left, right band
-            if side < 2:
-                bh, bw = max(1, int(round(frac * fh))), fw
-            else:
-                bh, bw = fh, max(1, int(round(frac * fw)))
-            by = y + (fh - bh if side == 1 else 0)
-            bx = x + (fw - bw if side == 3 else 0)
-            occluder = backgrounds[int(rng.integers(len(backgrounds)))]
-            img[by:by + bh, bx:bx + bw] = _random_crop(rng, occluder, bw, bh)
-            covered = (bh * bw) / float(fh * fw)
-            occlusion = OCC_PARTIAL if covered <= 0.3 else OCC_HEAVY
-            # WIDER marks faces too occluded to recognise as invalid.
-            invalid = int(covered >= cfg.invalid_occlusion)
+        covered = _occlude(rng, img, spot, level, backgrounds, mask)
+        if not is_face:
+            distractors.append(list(spot))
+            continue
+        occlusion = (OCC_NONE if level == OCC_NONE else
+                     OCC_PARTIAL if covered <= 0.3 else OCC_HEAVY)
+        # WIDER marks faces too occluded to recognise as invalid.
+        invalid = int(covered >= cfg.invalid_occlusion)
+        x, y = spot[:2]
         rows.append([x, y, fw, fh, blur, 0, illumination, invalid, occlusion,
                      0])
-
-    for _ in range(int(rng.integers(0, cfg.max_distractors + 1))):
-        size = int(rng.integers(12, 61))
-        spot = _place(rng, size, size, img_w, img_h, taken)
-        if spot is None:
-            continue
-        x, y, _, _ = spot
-        taken.append(spot)
-        crop = non_faces[int(rng.integers(len(non_faces)))]
-        patch = cv2.resize(crop, (size, size),
-                           interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        img[y:y + size, x:x + size] = _blur(patch, rng.uniform(0, 1.5))
 
     img += rng.normal(0, 2.0, size=img.shape)
     image = np.clip(np.round(img), 0, 255).astype(np.uint8)
     boxes = np.asarray(rows, dtype=np.int32).reshape(-1, 10)
-    return image, boxes
+    return image, boxes, np.asarray(distractors, dtype=np.int32).reshape(-1, 4)
 
 
 def generate_split(split: str, cfg: DemoFacesConfig, faces: np.ndarray,
@@ -415,10 +546,10 @@ def generate_split(split: str, cfg: DemoFacesConfig, faces: np.ndarray,
         event_id, event_name = event.split('--', 1)
         rng = np.random.default_rng([cfg.seed, split_id, idx])
         zero = (idx % cfg.zero_face_every) == cfg.zero_face_every - 1
-        image, boxes = render_image(rng, faces, non_faces, backgrounds, cfg,
-                                    zero)
+        image, boxes, distractors = render_image(rng, faces, non_faces,
+                                                 backgrounds, cfg, zero)
         name = f'{event_id}_{event_name}_demo_{event_id}_{idx}'
-        out.append(DemoImage(event, name, image, boxes))
+        out.append(DemoImage(event, name, image, boxes, distractors))
     return out
 
 
@@ -447,9 +578,14 @@ def _write_split(out_dir: str, split: str, images: Sequence[DemoImage],
     with open(osp.join(split_dir, f'wider_face_{split}_bbx_gt.txt'),
               'w', newline='\n') as f:
         f.write(format_wider_bbx_gt(records))
+    save_distractors(
+        distractors_file(split_dir, split),
+        {f'{i.event}/{i.name}.jpg': i.distractors
+         for i in images}, split)
     stats = {
         f'{split}_images': len(images),
         f'{split}_faces': int(sum(len(i.boxes) for i in images)),
+        f'{split}_distractors': int(sum(len(i.distractors) for i in images)),
     }
     if split == 'train':  # evaluated splits only need keep lists
         save_wider_ground_truth(split_dir, split, records)

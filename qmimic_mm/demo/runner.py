@@ -14,6 +14,9 @@ from typing import Dict, List, Optional
 
 from qmimic_mm.datasets.demo_faces import (DEMO_SPLITS, DemoFacesConfig,
                                            make_demo_faces)
+from qmimic_mm.datasets.demo_distractors import (DEMO_FACES_VERSION,
+                                                 data_version,
+                                                 distractors_file)
 from qmimic_mm.wider import wider_gt_files
 from .plan import (EXTRACT, REPORT_S, TEST, TRAIN, VAL_SPLIT, DemoSettings,
                    Plan, StageRun, test_options)
@@ -31,9 +34,17 @@ def ensure_data(settings: DemoSettings, console: Console) -> None:
     for split in DEMO_SPLITS[1:]:
         gt_file, setting_files = wider_gt_files(split)
         needed += [gt_file, *setting_files.values()]
-    if all(osp.isfile(osp.join(settings.gt_dir, f)) for f in needed):
+    needed += [distractors_file('', s) for s in DEMO_SPLITS]
+    present = all(osp.isfile(osp.join(settings.gt_dir, f)) for f in needed)
+    if present and all(
+            data_version(settings.gt_dir, s) == DEMO_FACES_VERSION
+            for s in DEMO_SPLITS):
         console.print(f'[data] using {settings.data_root}')
         return
+    if osp.isdir(settings.gt_dir):
+        console.print(f'[data] {settings.data_root} was made by an older '
+                      f'generator; writing version {DEMO_FACES_VERSION} '
+                      f'over it')
     cfg = DemoFacesConfig(num_train=settings.num_train,
                           num_val=settings.num_val,
                           num_test=settings.num_test)

@@ -128,6 +128,7 @@ def test_splits_disjoint() -> None:
 
 
 def test_loads_with_dataset(demo: Dict) -> None:
+    invalid = []
     for split in DEMO_SPLITS:
         ds = WiderFaceOfficialDataset(
             data_root=demo['root'],
@@ -138,8 +139,9 @@ def test_loads_with_dataset(demo: Dict) -> None:
         assert osp.isfile(info['img_path'])
         assert TINY.img_size[0] <= max(info['width'], info['height']) \
             <= TINY.img_size[1]
-    invalid = [i for k in range(len(ds))
-               for i in ds.get_data_info(k)['instances'] if i['invalid']]
+        invalid += [i for k in range(len(ds))
+                    for i in ds.get_data_info(k)['instances']
+                    if i['invalid']]
     assert invalid and all(i['ignore_flag'] == 1 for i in invalid)
 
 

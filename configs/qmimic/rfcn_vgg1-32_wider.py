@@ -31,3 +31,9 @@ model = dict(
                 quantizer=dict(type='UniformQuantizer', levels=40)))))
 
 custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=4000)]
+
+# --show-dir threshold from the metric, as in rfcn/rfcn_vgg16_80k_wider.py.
+default_hooks = dict(
+    visualization=dict(
+        type='MetricThresholdVisualizationHook',
+        score_thr_key='wider/medium_best_f1_thr'))

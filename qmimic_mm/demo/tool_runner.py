@@ -41,7 +41,7 @@ def fmt_duration(seconds: float) -> str:
 
 _MMENGINE_PREFIX = re.compile(r'^\d\d/\d\d \d\d:\d\d:\d\d - mmengine - \w+ - ')
 _PROGRESS = re.compile(r'Iter\((train|val)\)\s*\[\s*(\d+)/(\d+)\]')
-_FIELDS = re.compile(r'\s(eta|time|loss|wider/\w+): (\S+)')
+_FIELDS = re.compile(r'\s(eta|time|loss|wider/(?:easy|medium|hard)): (\S+)')
 
 
 def progress_line(line: str) -> Optional[str]:

@@ -13,13 +13,16 @@ from .format import (WIDER_ATTRIBUTES, WIDER_NUM_FIELDS, WIDER_SETTINGS,
                      read_wider_prediction_file, read_wider_predictions,
                      save_wider_ground_truth, save_wider_mat, wider_gt_files,
                      write_wider_predictions)
+from .distractor_share import distractor_share
+from .operating_points import best_f1_point, score_at_recall
 from .plots import plot_wider_pr_comparison, plot_wider_pr_curves
 from .protocol import evaluate_wider
 
 __all__ = [
     'WIDER_ATTRIBUTES', 'WIDER_NUM_FIELDS', 'WIDER_SETTINGS',
     'WiderAnnotationError', 'WiderGroundTruth', 'WiderImageAnnotation',
-    'WiderImageGroundTruth', 'build_wider_mat', 'evaluate_wider',
+    'WiderImageGroundTruth', 'best_f1_point', 'build_wider_mat',
+    'distractor_share', 'evaluate_wider', 'score_at_recall',
     'format_wider_bbx_gt', 'keep_indices', 'load_wider_ground_truth',
     'parse_wider_bbx_gt', 'plot_wider_pr_comparison', 'plot_wider_pr_curves',
     'read_wider_prediction_file', 'read_wider_predictions',

@@ -106,8 +106,10 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
 
     Returns:
         ``{'easy': ap, 'medium': ap, 'hard': ap, 'pr_curves': {setting:
-        {'precision', 'recall', 'thresholds'}}}``; the arrays are indexed by
-        threshold, from the highest threshold to 0.
+        {'precision', 'recall', 'thresholds'}}, 'score_range': (min, max)
+        or None}``; the arrays are indexed by threshold, from the highest
+        threshold to 0; ``score_range`` maps the normalised thresholds back
+        to the detector's scores (None without boxes).
     """
     if num_thresholds < 1:
         raise ValueError(f'num_thresholds must be >= 1, got {num_thresholds}')
@@ -160,7 +162,10 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
         first_t = np.zeros(0, dtype=np.int64)
         hit = np.zeros(0, dtype=bool)
 
-    result: dict = {'pr_curves': {}}
+    # Maps a normalised threshold t back to a raw score: lo + t * (hi - lo).
+    score_range = ((float(scores_all.min()), float(scores_all.max()))
+                   if len(scores_all) else None)
+    result: dict = {'pr_curves': {}, 'score_range': score_range}
     for setting in WIDER_SETTINGS:
         counts = flat.counted[setting][best_gt_arr]
         # Boxes whose max-IoU face is not counted leave proposal_list.

@@ -289,3 +289,100 @@ def test_perfect_predictions_give_ap_one(demo: Dict, split: str) -> None:
     assert result['medium'] == pytest.approx(1.0, abs=1e-9)
     if split == 'val':  # enough images to be sure small faces exist
         assert result['hard'] < 0.9
+
+
+def _border_to_interior_gradient(n_images: int = 40) -> float:
+    """Mean absolute gradient across the rectangular border of every pasted
+    patch (faces and distractors) over the mean inside the patch's central
+    half, on val images."""
+    from qmimic_mm.datasets.demo_faces import (load_backgrounds,
+                                               load_lfw_crops, render_image)
+    cfg = DemoFacesConfig()
+    assets = split_assets(cfg)['val']
+    crops = load_lfw_crops()
+    faces, non_faces = (crops[list(assets.face_ids)],
+                        crops[list(assets.non_face_ids)])
+    backgrounds = load_backgrounds(assets.backgrounds)
+    border, interior = [], []
+    for i in range(n_images):
+        image, boxes, distractors = render_image(
+            np.random.default_rng([5, i]), faces, non_faces, backgrounds,
+            cfg, False)
+        img = image.astype(np.float64)
+        gx, gy = np.abs(np.diff(img, axis=1)), np.abs(np.diff(img, axis=0))
+        height, width = img.shape
+        for x, y, w, h in [*boxes[:, :4], *distractors]:
+            if x < 1 or y < 1 or x + w >= width or y + h >= height:
+                continue
+            # steps between the outside and the first row/column inside
+            border.append(np.concatenate([
+                gx[y:y + h, x - 1], gx[y:y + h, x + w - 1],
+                gy[y - 1, x:x + w], gy[y + h - 1, x:x + w]
+            ]).mean())
+            ys, xs = slice(y + h // 4, y + 3 * h // 4), slice(
+                x + w // 4, x + 3 * w // 4)
+            interior.append(
+                np.concatenate([gx[ys, xs].ravel(), gy[ys, xs].ravel()]).mean())
+    assert len(border) > 50
+    return float(np.mean(border) / np.mean(interior))
+
+
+def test_no_step_at_the_patch_border() -> None:
+    """The soft mask leaves no step along the pasted box: the gradient
+    across its border is no larger than inside the patch (measured 0.98).
+    The same scenes pasted with a rectangular alpha (the old generator's
+    hard edge) give about 5.5, so the check can fail."""
+    from unittest import mock
+
+    import qmimic_mm.datasets.demo_faces as demo_faces
+    assert _border_to_interior_gradient() < 1.3
+    with mock.patch.object(demo_faces, '_elliptical_alpha',
+                           lambda w, h, feather: np.ones((h, w), np.float32)):
+        assert _border_to_interior_gradient() > 3.0
+
+
+def test_distractor_metadata_round_trip(demo: Dict, tmp_path) -> None:
+    from qmimic_mm.datasets.demo_distractors import (DEMO_FACES_VERSION,
+                                                     data_version,
+                                                     distractors_file,
+                                                     load_distractors,
+                                                     save_distractors)
+    gt_dir = osp.join(demo['root'], 'wider_face_split')
+    for split in DEMO_SPLITS:
+        assert data_version(gt_dir, split) == DEMO_FACES_VERSION
+        boxes = load_distractors(distractors_file(gt_dir, split))
+        # one entry per image, as many boxes as the generator counted
+        assert len(boxes) == getattr(TINY, f'num_{split}')
+        assert sum(len(b) for b in boxes.values()) == \
+            demo['stats'][f'{split}_distractors'] > 0
+        for name, b in boxes.items():
+            img = cv2.imread(
+                osp.join(demo['root'], f'WIDER_{split}', 'images', name), 0)
+            assert (b[:, 0] >= 0).all() and (b[:, 1] >= 0).all()
+            assert (b[:, 0] + b[:, 2] <= img.shape[1]).all()
+            assert (b[:, 1] + b[:, 3] <= img.shape[0]).all()
+    # save -> load keeps every box; an old data folder has version 0
+    path = str(tmp_path / 'd.json')
+    original = {'0--A/a.jpg': np.array([[1, 2, 3, 4], [5, 6, 7, 8]]),
+                '0--A/b.jpg': np.zeros((0, 4), int)}
+    save_distractors(path, original, 'val')
+    loaded = load_distractors(path)
+    assert loaded.keys() == original.keys()
+    for k in original:
+        np.testing.assert_array_equal(loaded[k], original[k])
+    assert data_version(str(tmp_path), 'test') == 0
+
+
+def test_bad_distractor_metadata_names_the_file(tmp_path) -> None:
+    from qmimic_mm.datasets.demo_distractors import load_distractors
+    missing = str(tmp_path / 'none.json')
+    with pytest.raises(FileNotFoundError, match='make_demo_faces.py'):
+        load_distractors(missing)
+    broken = tmp_path / 'broken.json'
+    broken.write_text('{"images": {\n"a.jpg": [[1, 2, 3]\n')
+    with pytest.raises(ValueError, match=r'broken\.json:3: not valid JSON'):
+        load_distractors(str(broken))
+    wrong = tmp_path / 'wrong.json'
+    wrong.write_text('{"images": {"e/a.jpg": [[1, 2, 0, 4]]}}')
+    with pytest.raises(ValueError, match=r'wrong\.json: image "e/a\.jpg"'):
+        load_distractors(str(wrong))

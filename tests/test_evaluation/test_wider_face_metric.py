@@ -67,13 +67,38 @@ def test_process_and_compute(tmp_path, as_dict: bool) -> None:
     metric.process({}, samples)
     res = metric.evaluate(size=len(samples))
     expected = expected_aps(gt_dir)
-    assert set(res) == {f'wider/{s}' for s in WIDER_SETTINGS}
+    assert set(res) == {
+        f'wider/{s}{k}'
+        for s in WIDER_SETTINGS for k in ('', '_best_f1', '_best_f1_thr')
+    }
     for s in WIDER_SETTINGS:
         assert res[f'wider/{s}'] == pytest.approx(expected[s], abs=1e-12)
     # Hand check: all 3 counted faces are found before any false positive
     # in hard; in easy the box on the hard-only face (0.4) is dropped.
     assert res['wider/hard'] == pytest.approx(1.0)
     assert res['wider/easy'] == pytest.approx(1.0)
+    # Best F1 = 1: hard reaches it with the third face at score 0.4, easy
+    # (2 faces) with the second at 0.8.
+    assert res['wider/hard_best_f1'] == pytest.approx(1.0)
+    assert res['wider/hard_best_f1_thr'] == pytest.approx(0.4, abs=1e-6)
+    assert res['wider/easy_best_f1_thr'] == pytest.approx(0.8, abs=1e-6)
+
+
+def test_distractor_share(tmp_path) -> None:
+    """50% recall on hard (2 of 3 faces) is reached at score 0.8, so the
+    boxes at 0.9 and 0.8 are confident; a distractor under the 0.8 box
+    makes the share 1/2."""
+    from qmimic_mm.datasets.demo_distractors import save_distractors
+    gt_dir = str(tmp_path / 'gt')
+    write_tiny_gt(gt_dir)
+    path = str(tmp_path / 'demo_distractors_val.json')
+    save_distractors(path, {'1--B/b_1.jpg': np.array([[5, 6, 20, 19]]),
+                            '0--A/a_1.jpg': np.zeros((0, 4))}, 'val')
+    metric = WiderFaceMetric(gt_dir=gt_dir, distractor_file=path)
+    samples = [make_sample(e, n, d) for (e, n), d in DETECTIONS.items()]
+    metric.process({}, samples)
+    res = metric.evaluate(size=len(samples))
+    assert res['wider/distractor_share'] == pytest.approx(0.5)
 
 
 def test_registry_evaluator_and_outputs(tmp_path) -> None:
@@ -96,7 +121,7 @@ def test_registry_evaluator_and_outputs(tmp_path) -> None:
     evaluator.process(samples[:1], {})
     evaluator.process(samples[1:], {})
     res = evaluator.evaluate(len(samples))
-    assert set(res) == {f'wf/{s}' for s in WIDER_SETTINGS}
+    assert {f'wf/{s}' for s in WIDER_SETTINGS} <= set(res)
     # The submission files read back to the same numbers.
     written = read_wider_predictions(str(pred_dir))
     assert sorted(written) == ['0--A', '1--B']

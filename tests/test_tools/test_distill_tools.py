@@ -110,3 +110,34 @@ def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
         bad.stderr and 'Traceback' not in bad.stderr
     assert 'wider/easy' in log and 'wider/hard' in log
     assert osp.isfile(tmp_path / 'qm' / 'iter_4.pth')
+
+
+def test_show_dir_draws_at_the_metric_threshold(wider_root, tmp_path):
+    """--show-dir draws every image once, after the evaluation, at the score
+    of the best medium F1; a threshold key no metric computed fails in one
+    line naming it."""
+    cfg = write_wider_toy_config(
+        str(tmp_path / 'teacher.py'), 'rfcn/rfcn_vgg1-4_80k_wider.py',
+        wider_root, iters=2)
+    _train(cfg, str(tmp_path / 'teacher'))
+    ckpt = str(tmp_path / 'teacher' / 'iter_2.pth')
+    show = tmp_path / 'show'
+    out = run_tool(['tools/test.py', cfg, ckpt, '--work-dir',
+                    str(tmp_path / 'test'), '--show-dir', str(show)])
+    assert out.returncode == 0, out.stderr[-2000:]
+    log = out.stdout + out.stderr
+    thr = re.search(r'drawing detections with score >= (\S+) '
+                    r'\(wider/medium_best_f1_thr\)', log)
+    assert thr, log[-2000:]
+    best = re.search(r'wider/medium_best_f1_thr: (\S+)', log)
+    assert best and float(best.group(1)) == pytest.approx(
+        float(thr.group(1)), abs=1e-4)
+    assert len(list(show.glob('*.jpg'))) == 3  # the 3 val images
+
+    bad = run_tool(['tools/test.py', cfg, ckpt, '--work-dir',
+                    str(tmp_path / 'bad'), '--show-dir', str(show),
+                    '--cfg-options',
+                    'default_hooks.visualization.score_thr_key=wider/f1'])
+    assert bad.returncode == 2
+    assert "score_thr_key='wider/f1' is not among the computed metrics" \
+        in bad.stderr and 'Traceback' not in bad.stderr

@@ -56,3 +56,4 @@ test_dataloader = val_dataloader
 val_evaluator = dict(
     type='WiderFaceMetric', gt_dir=data_root + 'wider_face_split')
 test_evaluator = val_evaluator
+

@@ -40,8 +40,16 @@ demo = dict(
             data_root=demo_data_root,
             ann_file='wider_face_split/wider_face_test_bbx_gt.txt',
             data_prefix=dict(img='WIDER_test/images/'))),
-    val_evaluator=dict(gt_dir=demo_gt_dir, split='val'),
-    test_evaluator=dict(gt_dir=demo_gt_dir, split='test'),
+    # the demo set also records its distractor patches: the metric reports
+    # the share of confident detections that land on them
+    val_evaluator=dict(
+        gt_dir=demo_gt_dir,
+        split='val',
+        distractor_file=demo_gt_dir + '/demo_distractors_val.json'),
+    test_evaluator=dict(
+        gt_dir=demo_gt_dir,
+        split='test',
+        distractor_file=demo_gt_dir + '/demo_distractors_test.json'),
     default_hooks=dict(
         logger=dict(interval=50),
         # a checkpoint every 500 iterations lets an interrupted stage resume

@@ -8,9 +8,15 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmengine.structures import BaseDataElement
 
-from qmimic_mm.wider import (WIDER_SETTINGS, evaluate_wider,
-                             load_wider_ground_truth, plot_wider_pr_curves,
+from qmimic_mm.datasets.demo_distractors import load_distractors
+from qmimic_mm.wider import (WIDER_SETTINGS, best_f1_point, distractor_share,
+                             evaluate_wider, load_wider_ground_truth,
+                             plot_wider_pr_curves, score_at_recall,
                              write_wider_predictions)
+
+#: Recall (on the hard setting: every valid face) at which detections count
+#: as "confident" for the distractor share.
+CONFIDENT_RECALL = 0.5
 
 
 def _to_numpy(value: Any) -> np.ndarray:
@@ -32,6 +38,17 @@ class WiderFaceMetric(BaseMetric):
     VOC area AP). Ground-truth images that got no detections count as images
     without predictions, as in the official evaluation.
 
+    Besides ``easy`` / ``medium`` / ``hard`` AP it returns, per setting, the
+    best F1 on the PR curve (``<setting>_best_f1``) and the detector score
+    where it is reached (``<setting>_best_f1_thr``): a score threshold that
+    suits this detector, e.g. for drawing its detections
+    (:class:`~qmimic_mm.engine.hooks.MetricThresholdVisualizationHook`).
+    With ``distractor_file`` (the demo set's non-face patches) it also
+    returns ``distractor_share``: the share of confident detections (score
+    at or above the one reaching 50% recall on hard) that overlap a
+    distractor with IoU >= ``iou_thr``; NaN when 50% recall is never
+    reached.
+
     Args:
         gt_dir: Folder with ``wider_face_<split>.mat`` and
             ``wider_{easy,medium,hard}_<split>.mat`` (official eval_tools
@@ -43,6 +60,8 @@ class WiderFaceMetric(BaseMetric):
             ``<event>/<image>.txt`` submission layout.
         plot_dir: If given, save one precision-recall PNG per setting there.
         plot_label: Method name in the plot legends.
+        distractor_file: Optional ``demo_distractors_<split>.json`` of the
+            demo set; enables ``distractor_share``.
         prefix: Prefix of the returned keys (``'wider/easy'`` ...).
         collect_device: Device for collecting results across ranks.
         collect_dir: Folder for collecting results when ``collect_device``
@@ -58,6 +77,7 @@ class WiderFaceMetric(BaseMetric):
                  pred_dir: Optional[str] = None,
                  plot_dir: Optional[str] = None,
                  plot_label: str = 'model',
+                 distractor_file: Optional[str] = None,
                  prefix: Optional[str] = 'wider',
                  collect_device: str = 'cpu',
                  collect_dir: Optional[str] = None) -> None:
@@ -72,6 +92,8 @@ class WiderFaceMetric(BaseMetric):
         self.pred_dir = pred_dir
         self.plot_dir = plot_dir
         self.plot_label = plot_label
+        self.distractors = (load_distractors(distractor_file)
+                            if distractor_file else None)
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Store ``(event, image, boxes)`` per sample.
@@ -111,7 +133,8 @@ class WiderFaceMetric(BaseMetric):
             results: ``(event, image, (K, 5) x, y, w, h, score)`` per image.
 
         Returns:
-            ``{'easy': ap, 'medium': ap, 'hard': ap}``.
+            ``{'easy': ap, 'medium': ap, 'hard': ap}``, the best-F1 keys
+            and, with ``distractor_file``, ``distractor_share``.
         """
         preds: Dict[str, Dict[str, np.ndarray]] = {}
         for event, name, boxes in results:
@@ -125,21 +148,38 @@ class WiderFaceMetric(BaseMetric):
         if self.plot_dir:
             plot_wider_pr_curves(result, self.plot_dir, self.plot_label)
         metrics = {s: float(result[s]) for s in WIDER_SETTINGS}
+        for s in WIDER_SETTINGS:
+            f1, thr = best_f1_point(result, s)
+            metrics[f'{s}_best_f1'] = f1
+            metrics[f'{s}_best_f1_thr'] = thr
+        if self.distractors is not None:
+            thr = score_at_recall(result, 'hard', CONFIDENT_RECALL)
+            metrics['distractor_share'] = (
+                float('nan') if thr is None else distractor_share(
+                    preds, self.distractors, thr, self.iou_thr)[0])
         MMLogger.get_current_instance().info('\n' +
                                              self._table(metrics, preds))
         return metrics
 
     def _table(self, metrics: Mapping[str, float],
                preds: Mapping[str, Mapping[str, np.ndarray]]) -> str:
-        """A small text table: setting, AP, faces counted."""
+        """A small text table: setting, AP, best F1 and its score, faces
+        counted (and the distractor share when measured)."""
         n_images = sum(len(images) for images in preds.values())
         rows = [
             f'WIDER FACE {self.split} ({n_images}/{len(self.ground_truth)} '
             f'images with detections, IoU {self.iou_thr})',
-            f'{"setting":<8}| {"AP":>7} | {"faces":>6}'
+            f'{"setting":<8}| {"AP":>7} | {"best F1":>7} | {"at score":>8} '
+            f'| {"faces":>6}'
         ]
         rows.append('-' * len(rows[-1]))
         for s in WIDER_SETTINGS:
             rows.append(f'{s:<8}| {metrics[s]:7.4f} | '
+                        f'{metrics[f"{s}_best_f1"]:7.4f} | '
+                        f'{metrics[f"{s}_best_f1_thr"]:8.4f} | '
                         f'{self.ground_truth.num_faces(s):6d}')
+        if 'distractor_share' in metrics:
+            rows.append(f'confident detections (>= {CONFIDENT_RECALL:.0%} '
+                        f'recall on hard) on distractors: '
+                        f'{metrics["distractor_share"]:.4f}')
         return '\n'.join(rows)

@@ -43,6 +43,7 @@ from typing import List, Optional
 from qmimic_mm.demo.plan import (ABLATIONS, DEFAULT_DATA_ROOT,
                                  DEFAULT_WORK_DIR, DemoSettings,
                                  ablation_stages, build_plan, default_jobs)
+from qmimic_mm.demo.operating_points import write_grid
 from qmimic_mm.demo.report import (evaluate_runs, matching_ratios, plot_pr,
                                    write_report)
 from qmimic_mm.demo.runner import Scheduler, ensure_data
@@ -156,8 +157,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         ground_truth = evaluate_runs(plan)
         ratios, ratio_figures = matching_ratios(plan, tools)
         figures = plot_pr(plan) + ratio_figures
+        grid = write_grid(plan, osp.join(settings.work_dir, 'grid_test.png'))
         text = write_report(plan, ground_truth, ratios, time.time() - start,
-                            figures)
+                            figures, grid)
     except (DemoError, OSError, ValueError) as exc:
         console.print(f'\nerror: {exc}')
         return 1

@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
+from qmimic_mm.datasets.demo_distractors import distractors_file
+
 #: The repository (the package is installed in editable mode from it).
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_DATA_ROOT = osp.join(REPO, 'data', 'demo_faces')
@@ -237,6 +239,8 @@ class StageRun:
     error: Optional[BaseException] = None
     #: Split -> the full ``evaluate_wider`` result.
     results: Dict[str, dict] = field(default_factory=dict)
+    #: Split -> its detections, ``[event][image] -> (K, 5) x y w h score``.
+    predictions: Dict[str, dict] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -328,7 +332,11 @@ def data_options(settings: DemoSettings, loaders: Sequence[str],
         f'{loader}.dataset.data_root': root
         for loader in loaders
     }
-    opts.update({f'{ev}.gt_dir': settings.gt_dir for ev in evaluators})
+    for ev in evaluators:
+        opts[f'{ev}.gt_dir'] = settings.gt_dir
+        # 'val_evaluator' reads val's distractors, 'test_evaluator' test's
+        opts[f'{ev}.distractor_file'] = distractors_file(
+            settings.gt_dir, ev.split('_')[0])
     return opts
 
 
@@ -342,6 +350,8 @@ def test_options(settings: DemoSettings, split: str,
         f'wider_face_split/wider_face_{split}_bbx_gt.txt',
         'test_dataloader.dataset.data_prefix.img': f'WIDER_{split}/images/',
         'test_evaluator.split': split,
+        'test_evaluator.distractor_file': distractors_file(
+            settings.gt_dir, split),
         'test_evaluator.pred_dir': pred_dir,
     })
     return opts
@@ -430,7 +440,9 @@ def build_plan(settings: DemoSettings) -> Plan:
                             max_iters * stage.iter_cost * TEACHER_ITER_S),
                 checkpoint=osp.join(work_dir, f'iter_{max_iters}.pth'),
                 depends=[r.id for r in needs.values()],
-                inputs=[r.checkpoint for r in needs.values()])
+                # the training data too: a regenerated set retrains
+                inputs=[r.checkpoint for r in needs.values()] +
+                [osp.join(settings.gt_dir, 'wider_face_train_bbx_gt.txt')])
             runs[run.id] = run
             by_stage[(stage.key, seed if stage.per_seed else None)] = run
     return Plan(settings, runs)

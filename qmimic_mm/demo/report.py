@@ -12,6 +12,8 @@ from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
                              evaluate_wider, load_wider_ground_truth,
                              plot_wider_pr_comparison, read_wider_predictions)
 from .claims import check_all, sanity_line
+from .operating_points import (GRID_IMAGES, base_rate, shortcut_cells,
+                               shortcut_table)
 from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
                    VAL_SPLIT, Plan, data_options)
 from .runner import is_fresh
@@ -42,6 +44,7 @@ def evaluate_runs(plan: Plan) -> Dict[str, WiderGroundTruth]:
             pred_dir = run.pred_dir(split)
             preds = read_wider_predictions(pred_dir) if osp.isdir(
                 pred_dir) else {}
+            run.predictions[split] = preds
             run.results[split] = evaluate_wider(preds, ground_truth[split])
     return ground_truth
 
@@ -180,7 +183,7 @@ def _device() -> str:
 
 def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
                  ratios: Mapping[str, Cell], wall_s: float,
-                 figures: Sequence[str]) -> str:
+                 figures: Sequence[str], grid: Optional[str] = None) -> str:
     """Write ``<work_dir>/results.md``; return its text.
 
     Args:
@@ -189,6 +192,8 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
         ratios: Mean matching ratio per pair (:func:`matching_ratios`).
         wall_s: Wall time of this invocation.
         figures: Paths to list.
+        grid: The detection grid PNG (:func:`.operating_points.write_grid`)
+            to embed.
     """
     settings = plan.settings
     seeds = settings.seed_list
@@ -221,6 +226,24 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
     ]
     lines += [v.line() for v in check_all(test, ratios)]
     lines.append(sanity_line(test['scratch']['easy']))
+    lines += [
+        '', '## Faces or pasted patches? (test)', '',
+        'Faces and non-face distractors are blended into the scenes the same '
+        'way, so a detector that keyed on blending artefacts would fire on '
+        'distractors as often as on faces. The distractor boxes are known '
+        '(generator metadata, not ground truth). ' +
+        _spread_note(len(seeds)), ''
+    ]
+    lines += shortcut_table(shortcut_cells(plan),
+                            [(s.key, s.title) for s in STAGES],
+                            base_rate(plan))
+    if grid:
+        lines += [
+            '', f'Seed {settings.seed}, the same {GRID_IMAGES} test '
+            'images for every model; each draws its detections at its own '
+            'val threshold:', '',
+            f'![detections per model]({osp.relpath(grid, settings.work_dir)})'
+        ]
     lines += ['', '## Val (model selection)', '', _spread_note(len(seeds)),
               '']
     lines += _model_table(plan, val)

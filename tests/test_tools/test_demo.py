@@ -9,6 +9,8 @@ import re
 import threading
 import time
 
+import cv2
+import numpy as np
 import pytest
 from mmengine.config import Config
 
@@ -18,6 +20,7 @@ from qmimic_mm.demo import runner, tool_runner
 from qmimic_mm.demo.claims import check_all, sanity_line
 from qmimic_mm.demo.stats import (HELD, NOT_HELD, NOT_TESTED, Cell,
                                   Comparison, judge)
+from qmimic_mm.demo import grid as grid_module
 from qmimic_mm.utils import check_cfg_options
 
 DEMO = osp.join(REPO, 'tools', 'demo.py')
@@ -91,6 +94,40 @@ def test_smoke_results_tables_claims_and_figures(smoke):
                  'seed0/matching_ratio.png', 'seed1/matching_ratio.png'):
         assert (smoke['work'] / name).stat().st_size > 0
     assert text in smoke['again'].stdout  # results.md is printed
+    # the control: every model's val threshold and share on distractors
+    shortcut = _table(text, '## Faces or pasted patches? (test)')
+    assert len(shortcut) == len(demo_plan.STAGES)
+    assert 'distractors are ' in text and '![detections per model]' in text
+    grid = cv2.imread(str(smoke['work'] / 'grid_test.png'))
+    assert grid.shape[0] == grid_module.LEGEND_H + 5 * 200
+
+
+def test_detection_grid_size_and_drawing(tmp_path):
+    """One legend strip, one row per model, one panel per image; the
+    detections above a row's threshold are drawn in its panels."""
+    for i in range(2):
+        img = np.full((60, 80 + 40 * i), 128, np.uint8)
+        cv2.imwrite(str(tmp_path / f'{i}.jpg'), img)
+    names = ['0.jpg', '1.jpg']
+    dets = {'0.jpg': np.array([[10, 10, 20, 20, 0.9], [40, 10, 20, 20, 0.1]])}
+    rows = [grid_module.GridRow(f'model {k}', dets, thr)
+            for k, thr in enumerate((0.5, 0.05, float('nan')))]
+    out = str(tmp_path / 'sub' / 'grid.png')
+    shape = grid_module.draw_detection_grid(
+        str(tmp_path), names, rows, {'1.jpg': np.array([[5, 5, 10, 10]])},
+        {}, out, cell=100, label_w=120)
+    assert shape == (grid_module.LEGEND_H + 3 * 100, 120 + 2 * 100)
+    drawn = cv2.imread(out)
+    assert drawn.shape[:2] == shape
+
+    def red_pixels(row: int) -> int:
+        top = grid_module.LEGEND_H + row * 100
+        tile = drawn[top:top + 100, 120:220].astype(int)
+        return int(((tile[..., 2] > 180) & (tile[..., 0] < 90)).sum())
+
+    # image 0 is 80x60 -> scale 1.25: one box at 0.5, two at 0.05, none NaN
+    assert 0 < red_pixels(0) < red_pixels(1)
+    assert red_pixels(2) == 0
 
 
 def test_smoke_runs_per_seed_with_that_seeds_teacher(smoke):

@@ -10,6 +10,7 @@ result is used exactly like a downloaded WIDER FACE (``data_root`` of the
 WIDER configs); see :mod:`qmimic_mm.datasets.demo_faces`.
 """
 import argparse
+import os.path as osp
 from typing import List, Optional
 
 from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
@@ -34,6 +35,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--img-size', type=int, nargs='+', default=list(defaults.img_size),
         metavar='PX', help='longer image side: one value, or MIN MAX')
+    parser.add_argument(
+        '--preview', metavar='PNG',
+        help='also draw the first 4 test images with at least two faces '
+        'and a distractor, faces and distractors boxed, into this PNG')
     parser.add_argument('--no-progress', action='store_true',
                         help='hide the progress bars')
     args = parser.parse_args(argv)
@@ -61,6 +66,21 @@ def main(argv: Optional[List[str]] = None) -> None:
     stats = make_demo_faces(args.out, cfg, progress=not args.no_progress)
     print(f'wrote {args.out}: ' +
           ', '.join(f'{k}={v}' for k, v in stats.items()))
+    if args.preview:
+        write_preview(args.out, args.preview)
+        print(f'wrote {args.preview}')
+
+
+def write_preview(root: str, png: str, split: str = 'test') -> None:
+    """One grid row of ``split`` images: faces and distractors boxed."""
+    from qmimic_mm.demo.grid import GridRow, draw_detection_grid
+    from qmimic_mm.demo.operating_points import grid_images, split_boxes
+    faces, distractors = split_boxes(osp.join(root, 'wider_face_split'),
+                                     split)
+    row = GridRow(f'{split} images', {}, float('nan'))
+    draw_detection_grid(
+        osp.join(root, f'WIDER_{split}', 'images'),
+        grid_images(faces, distractors), [row], faces, distractors, png)
 
 
 if __name__ == '__main__':

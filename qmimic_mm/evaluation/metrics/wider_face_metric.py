@@ -9,14 +9,11 @@ from mmengine.logging import MMLogger
 from mmengine.structures import BaseDataElement
 
 from qmimic_mm.datasets.demo_distractors import load_distractors
-from qmimic_mm.wider import (WIDER_SETTINGS, best_f1_point, distractor_share,
-                             evaluate_wider, load_wider_ground_truth,
-                             plot_wider_pr_curves, score_at_recall,
+from qmimic_mm.wider import (CONFIDENT_RECALL, CONFIDENT_SETTING,
+                             WIDER_SETTINGS, best_f1_point, confident_score,
+                             distractor_share, evaluate_wider,
+                             load_wider_ground_truth, plot_wider_pr_curves,
                              write_wider_predictions)
-
-#: Recall (on the hard setting: every valid face) at which detections count
-#: as "confident" for the distractor share.
-CONFIDENT_RECALL = 0.5
 
 
 def _to_numpy(value: Any) -> np.ndarray:
@@ -45,9 +42,9 @@ class WiderFaceMetric(BaseMetric):
     (:class:`~qmimic_mm.engine.hooks.MetricThresholdVisualizationHook`).
     With ``distractor_file`` (the demo set's non-face patches) it also
     returns ``distractor_share``: the share of confident detections (score
-    at or above the one reaching 50% recall on hard) that overlap a
-    distractor with IoU >= ``iou_thr``; NaN when 50% recall is never
-    reached.
+    at or above the one reaching 50% recall on medium,
+    :func:`~qmimic_mm.wider.confident_score`) that overlap a distractor with
+    IoU >= ``iou_thr``; NaN when that recall is never reached.
 
     Args:
         gt_dir: Folder with ``wider_face_<split>.mat`` and
@@ -153,7 +150,7 @@ class WiderFaceMetric(BaseMetric):
             metrics[f'{s}_best_f1'] = f1
             metrics[f'{s}_best_f1_thr'] = thr
         if self.distractors is not None:
-            thr = score_at_recall(result, 'hard', CONFIDENT_RECALL)
+            thr = confident_score(result)
             metrics['distractor_share'] = (
                 float('nan') if thr is None else distractor_share(
                     preds, self.distractors, thr, self.iou_thr)[0])
@@ -180,6 +177,6 @@ class WiderFaceMetric(BaseMetric):
                         f'{self.ground_truth.num_faces(s):6d}')
         if 'distractor_share' in metrics:
             rows.append(f'confident detections (>= {CONFIDENT_RECALL:.0%} '
-                        f'recall on hard) on distractors: '
+                        f'recall on {CONFIDENT_SETTING}) on distractors: '
                         f'{metrics["distractor_share"]:.4f}')
         return '\n'.join(rows)

@@ -121,7 +121,11 @@ def ps_roi_pool(feats: Tensor,
             (x_hi[:, None, :] - x_lo[:, None, :]).clamp(min=0)).to(sat.dtype)
     # Empty bins (clipped away or collapsed) have area 0 and sum 0 -> 0.
     out = bin_sum / area.clamp(min=1.)
-    return out.to(feats.dtype).transpose(0, 1)
+    # (K, C_out, k, k) over a channels-last (K, k, k, C_out) buffer, the
+    # layout of the first version: reductions over the bins (the vote) then
+    # sum in the same order (ATen's order depends on the strides)
+    out = out.to(feats.dtype).permute(1, 2, 3, 0).contiguous()
+    return out.permute(0, 3, 1, 2)
 
 
 class PSRoIPool(nn.Module):

@@ -162,9 +162,14 @@ class RFCNBBoxHead(BBoxHead):
             cls_maps.view(n, k2, -1, h, w),
             reg_maps.view(n, k2, -1, h, w)
         ], 2).view(n, -1, h, w)
-        votes = self.ps_roi_pool(maps, rois).mean((2, 3))
-        cls_score, bbox_pred = votes.split(
-            [cls_maps.size(1) // k2, reg_maps.size(1) // k2], 1)
+        pooled = self.ps_roi_pool(maps, rois)
+        # the vote, per kind of map: a mean over the k x k bins, each part
+        # laid out as the unfused version's output so that the sums run in
+        # the same order (ATen's reduction order depends on the strides)
+        cls_score, bbox_pred = (
+            part.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2).mean(
+                (2, 3)) for part in pooled.split(
+                [cls_maps.size(1) // k2, reg_maps.size(1) // k2], 1))
         return cls_score, bbox_pred
 
     def forward(self, x: Union[Tensor, Sequence[Tensor]],

@@ -47,13 +47,14 @@ class DenseRFCN(nn.Module):
         >>> rpn_cls, rpn_reg, cls_maps, reg_maps = dense(inputs)
     """
 
-    def __init__(self, detector: nn.Module) -> None:
+    def __init__(self, detector: nn.Module, config: str = 'model') -> None:
         super().__init__()
         roi_head = getattr(detector, 'roi_head', None)
         bbox_head = getattr(roi_head, 'bbox_head', None)
         if not hasattr(bbox_head, 'forward_score_maps'):
             raise UserInputError(
-                f'model.roi_head ({type(roi_head).__name__}) is not an R-FCN '
+                f'{config}: cannot export op {type(roi_head).__name__} '
+                f'(model.roi_head): it is not an R-FCN '
                 'head: the exporter handles RFCNRoIHead detectors (configs/'
                 'rfcn, configs/demo); export a detector config')
         self.detector = detector
@@ -110,7 +111,8 @@ def export_onnx(detector: nn.Module, out: str,
             height and width are dynamic in the exported graph.
         config (str): Config name for error messages.
     """
-    _export(DenseRFCN(detector).eval(), example, out, OUTPUT_NAMES, config)
+    _export(DenseRFCN(detector, config).eval(), example, out, OUTPUT_NAMES,
+            config)
 
 
 def export_backbone_onnx(detector: nn.Module, out: str, example: Tensor,

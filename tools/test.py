@@ -2,6 +2,7 @@
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE.pkl]
                          [--show] [--show-dir DIR] [--cfg-options K=V ...]
+                         [--onnx MODEL.onnx]
                          [--launcher {none,pytorch,slurm,mpi}]
 """
 import argparse
@@ -40,6 +41,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings; keys must exist in the config')
+    parser.add_argument(
+        '--onnx', metavar='MODEL.onnx',
+        help='run the network part in ONNX Runtime (a file from '
+        'tools/deployment/export_onnx.py); pre/post-processing stay the '
+        'detector\'s')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
@@ -84,6 +90,14 @@ def main() -> None:
         from mmdet.evaluation import DumpDetResults
         runner.test_evaluator.metrics.append(
             DumpDetResults(out_file_path=args.out))
+    if args.onnx is not None:
+        from qmimic_mm.deployment import ORTDetector
+        from qmimic_mm.utils import check_file
+        check_file(args.onnx, '--onnx')
+        # the test loop calls model.test_step: the same preprocessing and
+        # post-processing, the network in ONNX Runtime
+        runner.model.test_step = ORTDetector(args.onnx,
+                                             runner.model).test_step
     with name_ann_file_key(cfg), name_checkpoint_key('CHECKPOINT'):
         runner.test()
 

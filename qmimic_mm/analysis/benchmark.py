@@ -95,6 +95,11 @@ def add_common_args(parser: argparse.ArgumentParser, repeat: int,
         '--threads', type=int, default=None,
         help='torch CPU threads (default: torch\'s, one per core)')
     parser.add_argument(
+        '--runtime', choices=['torch', 'onnxruntime'], default='torch',
+        help='run the network in PyTorch or ONNX Runtime (exported with '
+        'qmimic_mm.deployment; pre/post-processing stay in PyTorch); '
+        'default: torch')
+    parser.add_argument(
         '--default-malloc', action='store_true',
         help='leave glibc malloc as it is (default: keep freed memory, so '
         'that timings do not include page faults)')
@@ -175,12 +180,14 @@ def timed(fn: Callable[[], Any], device: str) -> float:
     return time.perf_counter() - start
 
 
-def make_steps(model: nn.Module, shape: Sequence[int],
-               device: str) -> Dict[str, Callable[[], Any]]:
+def make_steps(model: nn.Module, shape: Sequence[int], device: str,
+               runtime: str = 'torch') -> Dict[str, Callable[[], Any]]:
     """The timed callables of one model: full inference and backbone."""
     batch = synthetic_batch(model, shape)
     with torch.no_grad():
         inputs = model.data_preprocessor(batch, False)['inputs'].to(device)
+    if runtime == 'onnxruntime':
+        return make_ort_steps(model, batch, inputs)
 
     def detector() -> Any:
         with torch.no_grad():
@@ -189,6 +196,31 @@ def make_steps(model: nn.Module, shape: Sequence[int],
     def backbone() -> Any:
         with torch.no_grad():
             return model.extract_feat(inputs)
+
+    return dict(detector=detector, backbone=backbone)
+
+
+def make_ort_steps(model: nn.Module, batch: Dict[str, Any],
+                   inputs: torch.Tensor) -> Dict[str, Callable[[], Any]]:
+    """The timed callables in ONNX Runtime: the exported detector network
+    with the detector's pre/post-processing, and the exported backbone."""
+    import tempfile
+    from qmimic_mm.deployment import (ORTDetector, export_backbone_onnx,
+                                      export_onnx)
+    from qmimic_mm.deployment.ort_detector import ort_session
+    folder = tempfile.mkdtemp(prefix='benchmark_onnx_')
+    export_onnx(model, osp.join(folder, 'detector.onnx'), inputs.cpu())
+    export_backbone_onnx(model, osp.join(folder, 'backbone.onnx'),
+                         inputs.cpu())
+    runner = ORTDetector(osp.join(folder, 'detector.onnx'), model)
+    session = ort_session(osp.join(folder, 'backbone.onnx'))
+    feed = {'inputs': inputs.cpu().numpy()}
+
+    def detector() -> Any:
+        return runner.test_step(batch)
+
+    def backbone() -> Any:
+        return session.run(None, feed)
 
     return dict(detector=detector, backbone=backbone)
 
@@ -231,8 +263,8 @@ def benchmark(configs: Sequence[str],
               device: str = 'cpu',
               fuse_conv_bn: bool = False,
               with_flops: bool = True,
-              cfg_options: Optional[Dict[str, Any]] = None
-              ) -> List[Dict[str, Any]]:
+              cfg_options: Optional[Dict[str, Any]] = None,
+              runtime: str = 'torch') -> List[Dict[str, Any]]:
     """Build the configs' detectors and time them side by side.
 
     Args:
@@ -246,6 +278,9 @@ def benchmark(configs: Sequence[str],
         fuse_conv_bn (bool): Fold batch norm into the convs.
         with_flops (bool): Also count FLOPs / params with :mod:`.flops`.
         cfg_options (dict, optional): Overrides applied to every config.
+        runtime (str): ``'torch'`` or ``'onnxruntime'`` (CPU only): the
+            network exported to ONNX (:mod:`qmimic_mm.deployment`), the
+            rest of the detector in PyTorch.
 
     Returns:
         list[dict]: Per config: ``config``, ``params`` (always),
@@ -254,6 +289,12 @@ def benchmark(configs: Sequence[str],
         (median, milliseconds).
     """
     check_rounds(repeat, warmup)
+    if runtime == 'onnxruntime':
+        if device != 'cpu':
+            raise UserInputError('--runtime onnxruntime runs on the CPU; '
+                                 'drop --device cuda')
+        from qmimic_mm.deployment import import_onnxruntime
+        import_onnxruntime()  # the install hint before any building
     checkpoints = list(checkpoints or [None] * len(configs))
     if len(checkpoints) != len(configs):
         raise UserInputError(f'--checkpoint: got {len(checkpoints)} for '
@@ -271,7 +312,7 @@ def benchmark(configs: Sequence[str],
         if with_flops:
             result.update(count_complexity(model, shape))
         results.append(result)
-        steps.append(make_steps(model, shape, device))
+        steps.append(make_steps(model, shape, device, runtime))
     times = run_interleaved(steps, repeat, warmup, device)
     for result, model_times in zip(results, times):
         for part in PARTS:
@@ -324,7 +365,8 @@ def describe_run(args: argparse.Namespace, fuse_conv_bn: bool) -> str:
              f'{cpu_name()} ({os.cpu_count()} cores), '
              f'{torch.get_num_threads()} thread(s), OMP_WAIT_POLICY='
              f'{os.environ.get("OMP_WAIT_POLICY")}, malloc {args.malloc}')
-    return (f'input {args.shape[0]}x{args.shape[1]}, median of '
+    return (f'{getattr(args, "runtime", "torch")}, '
+            f'input {args.shape[0]}x{args.shape[1]}, median of '
             f'{args.repeat} interleaved rounds after {args.warmup} warm-up, '
             f'{where}, conv+bn {"fused" if fuse_conv_bn else "unfused"}')
 
@@ -335,7 +377,8 @@ def main() -> None:
     setup_runtime(args)
     results = benchmark(
         args.configs, args.checkpoint, args.shape, args.repeat, args.warmup,
-        args.device, args.fuse_conv_bn, not args.no_flops, args.cfg_options)
+        args.device, args.fuse_conv_bn, not args.no_flops, args.cfg_options,
+        args.runtime)
     print(describe_run(args, args.fuse_conv_bn))
     if not args.checkpoint:
         print('random weights (no checkpoint)')

@@ -6,6 +6,7 @@ _apply_compat()
 
 from .algorithms import *  # noqa: F401,F403,E402
 from .backbones import *  # noqa: F401,F403,E402
+from .dense_heads import *  # noqa: F401,F403,E402
 from .layers import *  # noqa: F401,F403,E402
 from .losses import *  # noqa: F401,F403,E402
 from .quantizers import *  # noqa: F401,F403,E402

@@ -2,7 +2,7 @@
 
     python tools/analysis_tools/table1.py [--shape H W] [--repeat N]
         [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
-        [--no-fuse-conv-bn]
+        [--no-fuse-conv-bn] [--runtime torch|onnxruntime]
 
 Quantization Mimic (Wei et al., ECCV 2018), Table 1 compares the three
 R-FCN detectors on one image whose longer side is 1024 (Titan X there; CPU
@@ -80,7 +80,7 @@ def main() -> None:
     configs = [str(PROJECT_CONFIGS / config) for _, config in MODELS]
     results = benchmark(configs, shape=args.shape, repeat=args.repeat,
                         warmup=args.warmup, device=args.device,
-                        fuse_conv_bn=fuse)
+                        fuse_conv_bn=fuse, runtime=args.runtime)
     run = describe_run(args, fuse)
     print(f'Table 1 (gray, {run}; random weights; FLOPs = '
           'multiply-accumulates)')

@@ -15,7 +15,7 @@ model = dict(
         type='WidthScaledVGG', width_divisor=1, in_channels=1,
         out_indices=(4, ), norm_cfg=dict(type='BN', requires_grad=True)),
     rpn_head=dict(
-        type='RPNHead',
+        type='CappedNMSRPNHead',  # RPNHead, NMS stopping at max_per_img
         in_channels=512,
         feat_channels=512,
         anchor_generator=dict(

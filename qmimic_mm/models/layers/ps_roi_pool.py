@@ -4,6 +4,11 @@ The op averages, for every RoI and every one of its ``k x k`` bins, the
 channel group that belongs to that bin. Exact per-bin averages are read from a
 summed-area table (integral image): four look-ups per bin, no loop over RoIs
 or bins, and autograd gives the gradient w.r.t. the feature map for free.
+All look-ups (four corners x bins x RoIs x channels) are one gather of
+precomputed flat indices (``index_select``); the first version, kept in
+``tests/ps_roi_pool_reference.py``, did four multi-tensor advanced-indexing
+gathers and a separate float64 copy, about 2x slower at 300 RoIs. Results
+are bit-identical.
 """
 from typing import Tuple
 
@@ -77,15 +82,6 @@ def ps_roi_pool(feats: Tensor,
     c_out = c_all // (k * k)
     num_rois = rois.size(0)
 
-    # Summed-area table with a zero first row/column: the sum over rows
-    # [y0, y1) and columns [x0, x1) is S[y1,x1] - S[y0,x1] - S[y1,x0] +
-    # S[y0,x0]. float64 keeps the four-term difference free of cancellation
-    # on large maps; the table is (k*k*C_out) x (H+1) x (W+1), small.
-    sat = feats.to(torch.float64).cumsum(2).cumsum(3)
-    sat = nn.functional.pad(sat, (1, 0, 1, 0))
-    # Group-major view: (N, k*k, C_out, H+1, W+1).
-    sat = sat.view(n, k * k, c_out, h + 1, w + 1)
-
     boxes = rois.detach().to(torch.float64)
     batch_inds = boxes[:, 0].long()
     x1 = _round_half_away(boxes[:, 1]) * spatial_scale
@@ -95,20 +91,41 @@ def ps_roi_pool(feats: Tensor,
     x_lo, x_hi = _bin_bounds(x1, x2, k, w)  # (K, k) along columns j
     y_lo, y_hi = _bin_bounds(y1, y2, k, h)  # (K, k) along rows i
 
-    # Broadcast every index to (K, i, j): the bin (i, j) reads group i*k+j.
-    b = batch_inds[:, None, None]
-    g = torch.arange(k * k, device=feats.device).view(1, k, k)
-    ya, yb = y_lo[:, :, None], y_hi[:, :, None]
+    # Summed-area table with a zero first row/column: the sum over rows
+    # [y0, y1) and columns [x0, x1) is S[y1,x1] - S[y0,x1] - S[y1,x0] +
+    # S[y0,x0]. float64 keeps the four-term difference free of cancellation
+    # on large maps. All four corners of every bin, RoI and channel are
+    # read by one ``index_select`` of flat indices into the table.
+    sat = feats.to(torch.float64).cumsum(2).cumsum(3)
+    sat = nn.functional.pad(sat, (1, 0, 1, 0))
+
+    # Flat index of (b, channel g*C_out + c, y, x) for bin (i, j) of each
+    # RoI, which reads group g = i*k + j: (c, 4 corners, K, i, j); the
+    # channel comes first so that the index arithmetic runs on long rows.
+    plane = (h + 1) * (w + 1)
+    k2 = k * k
+    groups = torch.arange(k2, device=feats.device).view(1, k, k)
+    base = (batch_inds.to(feats.device)[:, None, None] * c_all +
+            groups * c_out) * plane  # (K, i, j)
+    ya = y_lo[:, :, None] * (w + 1)
+    yb = y_hi[:, :, None] * (w + 1)
     xa, xb = x_lo[:, None, :], x_hi[:, None, :]
-    # sat[b, g, :, y, x] with broadcast (K, k, k) indices -> (K, k, k, C_out)
-    bin_sum = (
-        sat[b, g, :, yb, xb] - sat[b, g, :, ya, xb] - sat[b, g, :, yb, xa] +
-        sat[b, g, :, ya, xa])
-    area = ((yb - ya).clamp(min=0) * (xb - xa).clamp(min=0)).to(sat.dtype)
+    corners = torch.stack([yb + xb, ya + xb, yb + xa, ya + xa]) + base
+    channels = torch.arange(c_out, device=feats.device) * plane
+    index = channels.view(-1, 1, 1, 1, 1) + corners
+    corner_sums = sat.view(-1).index_select(0, index.view(-1)).view(
+        index.shape)
+    bin_sum = (corner_sums[:, 0] - corner_sums[:, 1] - corner_sums[:, 2] +
+               corner_sums[:, 3])  # (c, K, i, j)
+    area = ((y_hi[:, :, None] - y_lo[:, :, None]).clamp(min=0) *
+            (x_hi[:, None, :] - x_lo[:, None, :]).clamp(min=0)).to(sat.dtype)
     # Empty bins (clipped away or collapsed) have area 0 and sum 0 -> 0.
-    out = bin_sum / area.clamp(min=1.)[..., None]
-    out = out.permute(0, 3, 1, 2).to(feats.dtype)
-    return out.reshape(num_rois, c_out, k, k)
+    out = bin_sum / area.clamp(min=1.)
+    # (K, C_out, k, k) over a channels-last (K, k, k, C_out) buffer, the
+    # layout of the first version: reductions over the bins (the vote) then
+    # sum in the same order (ATen's order depends on the strides)
+    out = out.to(feats.dtype).permute(1, 2, 3, 0).contiguous()
+    return out.permute(0, 3, 1, 2)
 
 
 class PSRoIPool(nn.Module):

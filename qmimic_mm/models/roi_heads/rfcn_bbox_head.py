@@ -1,12 +1,13 @@
 """R-FCN box head: position-sensitive score maps + PS-RoI pooling + voting."""
 from typing import Optional, Sequence, Tuple, Union
 
+import torch
 from mmdet.models.roi_heads.bbox_heads import BBoxHead
 from mmdet.registry import MODELS
 from mmdet.utils import ConfigType, OptMultiConfig
 from torch import Tensor, nn
 
-from ..layers import ps_roi_pool
+from ..layers import PSRoIPool
 
 
 @MODELS.register_module()
@@ -94,6 +95,8 @@ class RFCNBBoxHead(BBoxHead):
         self.k = roi_feat_size
         self.feat_channels = feat_channels or 0
         self.featmap_stride = featmap_stride
+        # parameter-free: state dicts are unchanged
+        self.ps_roi_pool = PSRoIPool(self.k, 1. / featmap_stride)
         if self.feat_channels > 0:
             self.reduce_conv: Optional[nn.Module] = nn.Sequential(
                 nn.Conv2d(in_channels, self.feat_channels, 1),
@@ -151,9 +154,22 @@ class RFCNBBoxHead(BBoxHead):
             tuple[Tensor, Tensor]: ``cls_score`` (K, C+1) and ``bbox_pred``
             (K, 4) or (K, 4C).
         """
-        scale = 1. / self.featmap_stride
-        cls_score = ps_roi_pool(cls_maps, rois, self.k, scale).mean((2, 3))
-        bbox_pred = ps_roi_pool(reg_maps, rois, self.k, scale).mean((2, 3))
+        # One pooling call for both kinds of maps: per bin group, the class
+        # channels followed by the box channels (pooling is per channel).
+        n, _, h, w = cls_maps.shape
+        k2 = self.k * self.k
+        maps = torch.cat([
+            cls_maps.view(n, k2, -1, h, w),
+            reg_maps.view(n, k2, -1, h, w)
+        ], 2).view(n, -1, h, w)
+        pooled = self.ps_roi_pool(maps, rois)
+        # the vote, per kind of map: a mean over the k x k bins, each part
+        # laid out as the unfused version's output so that the sums run in
+        # the same order (ATen's reduction order depends on the strides)
+        cls_score, bbox_pred = (
+            part.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2).mean(
+                (2, 3)) for part in pooled.split(
+                [cls_maps.size(1) // k2, reg_maps.size(1) // k2], 1))
         return cls_score, bbox_pred
 
     def forward(self, x: Union[Tensor, Sequence[Tensor]],

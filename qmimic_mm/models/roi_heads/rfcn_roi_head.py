@@ -145,3 +145,25 @@ class RFCNRoIHead(StandardRoIHead):
         finally:
             self._maps_cache = None
         return dict(bbox_results['loss_bbox'])
+
+    def predict_from_maps(self, maps: Tuple[Tensor, Tensor],
+                          rpn_results_list: InstanceList,
+                          batch_data_samples: SampleList,
+                          rescale: bool = False) -> InstanceList:
+        """:meth:`predict` from score maps computed elsewhere (e.g. by an
+        ONNX Runtime session running the network part of the detector).
+
+        Args:
+            maps (tuple[Tensor, Tensor]): Class and box score maps, as
+                :meth:`RFCNBBoxHead.forward_score_maps` returns them.
+            rpn_results_list, batch_data_samples, rescale: As in
+                :meth:`predict`.
+        """
+        key = maps[0]
+        self._maps_cache = [(key, False, tuple(maps))]
+        try:
+            return self.predict((key, ), rpn_results_list,
+                                batch_data_samples, rescale=rescale)
+        finally:
+            self._maps_cache = None
+

@@ -1,0 +1,3 @@
+from .capped_nms_rpn_head import CappedNMSRPNHead
+
+__all__ = ['CappedNMSRPNHead']

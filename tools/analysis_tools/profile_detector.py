@@ -1,0 +1,157 @@
+"""Where the time goes: inference and one training step, part by part.
+
+    python tools/analysis_tools/profile_detector.py CONFIG
+        [--mode inference|train|both] [--checkpoint CKPT] [--shape H W]
+        [--repeat N] [--warmup N] [--threads N] [--fuse-conv-bn]
+        [--cfg-options K=V ...]
+
+Uses ``torch.profiler`` (:mod:`qmimic_mm.analysis.stage_profiler`): each
+part below is a method of the model, wrapped in a profiler range while the
+tool runs; a part's time excludes the parts nested in it; ``other`` is what
+no part covers, so the column adds up to ``total``. Times are means over
+``--repeat`` profiled calls after ``--warmup`` untimed ones; the profiler
+adds a few microseconds per op, so compare parts, not absolute totals with
+``benchmark.py``.
+
+* inference (``test_step`` on one random image of ``--shape``, random
+  weights unless ``--checkpoint``): preprocess, backbone, RPN head,
+  proposals (decode + NMS), R-FCN score maps, RoI pooling (PS-RoI), R-FCN
+  voting, box decoding + NMS, post-processing;
+* train (one optimiser step on the config's training data; a detector or
+  a distillation config): data loading, preprocess, student backbone, RPN
+  head / targets + loss / proposals, RoI assign, OHEM / RoI sampling, score
+  maps, PS-RoI pooling, voting, R-CNN targets + loss, teacher
+  ``extract_feat``, mimic loss, losses (parse), backward, optimizer step.
+"""
+import argparse
+import os
+import os.path as osp
+import tempfile
+
+# Before torch loads libgomp (see qmimic_mm.analysis.benchmark).
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
+from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
+    DEFAULT_SHAPE, build_detector, load_detector_config, quiet_logger,
+    synthetic_batch)
+import torch  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+
+from qmimic_mm.analysis.benchmark import keep_freed_memory  # noqa: E402
+from qmimic_mm.analysis.stage_profiler import (  # noqa: E402
+    INFERENCE_PARTS, TRAIN_PARTS, StageProfiler, format_parts, parts_of)
+from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
+                             check_data_roots, prepare_config,
+                             report_user_errors)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='detector or distillation config')
+    parser.add_argument('--mode', choices=['inference', 'train', 'both'],
+                        default='both')
+    parser.add_argument('--checkpoint', help='weights for inference '
+                        '(default: random)')
+    parser.add_argument(
+        '--shape', type=int, nargs=2, default=list(DEFAULT_SHAPE),
+        metavar=('H', 'W'), help='inference image size (default: 768 1024)')
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=None)
+    parser.add_argument('--fuse-conv-bn', action='store_true',
+                        help='inference: fold batch norm into the convs')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_debug_flag(parser)
+    return parser.parse_args()
+
+
+def profile_inference(config: str, checkpoint: str = None,
+                      shape=DEFAULT_SHAPE, repeat: int = 5, warmup: int = 2,
+                      fuse_conv_bn: bool = False,
+                      cfg_options: dict = None) -> dict:
+    """Per-part milliseconds of ``test_step`` on one random image."""
+    cfg = load_detector_config(config, cfg_options)
+    model = build_detector(cfg, checkpoint, fuse_conv_bn)
+    batch = synthetic_batch(model, shape)
+    profiler = StageProfiler(parts_of(model, INFERENCE_PARTS))
+    with torch.no_grad():
+        return profiler.run(lambda: model.test_step(batch), repeat, warmup)
+
+
+def profile_train_step(config: str, repeat: int = 5, warmup: int = 2,
+                       cfg_options: dict = None) -> dict:
+    """Per-part milliseconds of one training step (data to optimizer)."""
+    from mmengine.runner import Runner
+    cfg = prepare_config(config, cfg_options, 'none',
+                         tempfile.mkdtemp(prefix='profile_'))
+    check_data_roots(cfg, ['train_dataloader'])
+    model_cfg = cfg.model
+    if 'teacher_ckpt' in model_cfg:
+        model_cfg.teacher_ckpt = None  # timing does not need its weights
+    cfg.log_level = 'ERROR'
+    with quiet_logger():
+        runner = Runner.from_cfg(cfg)
+        loader = runner.build_dataloader(cfg.train_dataloader)
+        optim = runner.build_optim_wrapper(cfg.optim_wrapper)
+    model = runner.model
+    model.train()
+    student = getattr(model, 'student', model)
+    parts = parts_of(student, TRAIN_PARTS)
+    parts.append(('preprocess', model.data_preprocessor, 'forward'))
+    teacher = getattr(model, 'teacher', None)
+    if teacher is not None:
+        parts.append(('teacher extract_feat', teacher, 'extract_feat'))
+        parts.append(('mimic loss', getattr(model, 'distiller', None),
+                      'compute_distill_losses'))
+    parts += [('losses (parse)', model, 'parse_losses'),
+              ('backward', optim, 'backward'),
+              ('optimizer step', optim, 'step'),
+              ('optimizer step', optim, 'zero_grad')]
+    batches = iter(loader)
+
+    def next_batch():
+        return next(batches)
+
+    holder = type('DataSource', (), {})()
+    holder.next_batch = next_batch
+    parts.insert(0, ('data loading', holder, 'next_batch'))
+
+    def step() -> None:
+        data = holder.next_batch()
+        data = model.data_preprocessor(data, True)
+        losses = model(**data, mode='loss')
+        loss, _ = model.parse_losses(losses)
+        optim.backward(loss)
+        optim.step()
+        optim.zero_grad()
+
+    return StageProfiler(parts).run(step, repeat, warmup)
+
+
+@report_user_errors
+def main() -> None:
+    args = parse_args()
+    if args.repeat < 1 or args.warmup < 0:
+        raise UserInputError('need --repeat >= 1 and --warmup >= 0')
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    keep_freed_memory()
+    name = osp.basename(args.config)
+    print(f'{name}: {torch.get_num_threads()} thread(s), mean of '
+          f'{args.repeat} profiled calls after {args.warmup} warm-up')
+    if args.mode in ('inference', 'both'):
+        times = profile_inference(args.config, args.checkpoint, args.shape,
+                                  args.repeat, args.warmup,
+                                  args.fuse_conv_bn, args.cfg_options)
+        print(f'\ninference, {args.shape[0]}x{args.shape[1]}, conv+bn '
+              f'{"fused" if args.fuse_conv_bn else "unfused"}:')
+        print(format_parts(times))
+    if args.mode in ('train', 'both'):
+        times = profile_train_step(args.config, args.repeat, args.warmup,
+                                   args.cfg_options)
+        print('\none training step (train_dataloader batch):')
+        print(format_parts(times))
+
+
+if __name__ == '__main__':
+    main()

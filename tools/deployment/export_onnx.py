@@ -1,0 +1,78 @@
+"""Export a trained R-FCN detector to ONNX and check it in ONNX Runtime.
+
+    python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx
+        [--shape H W] [--no-verify] [--cfg-options K=V ...]
+
+The graph holds the network (backbone, RPN convs, R-FCN score-map convs) up
+to its raw outputs; :class:`qmimic_mm.deployment.ORTDetector` runs it with
+the detector's own pre/post-processing (proposal NMS, PS-RoI pooling,
+voting, final NMS), see :mod:`qmimic_mm.deployment.onnx_export` for why this
+boundary. Unless ``--no-verify``, the exported model and PyTorch detect on
+one random image of ``--shape`` and the largest box / score difference is
+printed.
+"""
+import argparse
+import os.path as osp
+
+from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
+    build_detector, load_detector_config, synthetic_batch)
+import torch  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+
+from qmimic_mm.deployment import (ORTDetector, export_onnx,  # noqa: E402
+                                  import_onnxruntime)
+from qmimic_mm.utils import (add_debug_flag, check_checkpoint,  # noqa: E402
+                             report_user_errors)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='detector config')
+    parser.add_argument('checkpoint', help='detector checkpoint')
+    parser.add_argument('--out', required=True, help='output .onnx file')
+    parser.add_argument('--shape', type=int, nargs=2, default=[192, 256],
+                        metavar=('H', 'W'),
+                        help='trace / verification image size')
+    parser.add_argument('--no-verify', action='store_true')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_debug_flag(parser)
+    return parser.parse_args()
+
+
+def max_difference(a, b) -> float:
+    """Largest |difference| of boxes and scores of two detection lists
+    (inf if the counts differ)."""
+    a, b = a.pred_instances, b.pred_instances
+    if len(a) != len(b):
+        return float('inf')
+    if len(a) == 0:
+        return 0.
+    return max((a.bboxes - b.bboxes).abs().max().item(),
+               (a.scores - b.scores).abs().max().item())
+
+
+@report_user_errors
+def main() -> None:
+    args = parse_args()
+    import_onnxruntime()  # fail early, with the install hint
+    cfg = load_detector_config(args.config, args.cfg_options)
+    check_checkpoint(args.checkpoint, 'CHECKPOINT')
+    model = build_detector(cfg, args.checkpoint)
+    batch = synthetic_batch(model, args.shape)
+    with torch.no_grad():
+        example = model.data_preprocessor(batch, False)['inputs']
+    export_onnx(model, args.out, example, osp.basename(args.config))
+    print(f'wrote {args.out}')
+    if not args.no_verify:
+        runner = ORTDetector(args.out, model)
+        with torch.no_grad():
+            ref = model.test_step(batch)[0]
+        got = runner.test_step(batch)[0]
+        print(f'verify on a random {args.shape[0]}x{args.shape[1]} image: '
+              f'{len(got.pred_instances)} detections (torch '
+              f'{len(ref.pred_instances)}), max |box/score difference| '
+              f'{max_difference(ref, got):.2e}')
+
+
+if __name__ == '__main__':
+    main()

@@ -2,7 +2,7 @@
 import copy
 from typing import Any, Dict
 
-from mmengine.config import ConfigDict
+from mmengine.config import Config, ConfigDict
 from mmrazor.structures.subnet.fix_subnet import _dynamic_to_static
 from torch import nn
 
@@ -47,8 +47,9 @@ def pruned_model_cfg(architecture: Dict[str, Any],
                      static: nn.Module) -> ConfigDict:
     """``architecture`` (the unpruned detector's ``model`` config) with the
     widths of :func:`pruned_widths` merged in."""
-    cfg = ConfigDict(copy.deepcopy(dict(architecture)))
-    cfg.merge_from_dict(pruned_widths(static))
+    base = architecture.to_dict() if isinstance(
+        architecture, ConfigDict) else copy.deepcopy(dict(architecture))
+    cfg = ConfigDict(Config._merge_a_into_b(pruned_widths(static), base))
     cfg.backbone.pop('width_divisor', None)
     return cfg
 

@@ -68,7 +68,7 @@ def lasso_select_channels(design: np.ndarray, target: np.ndarray,
         return np.arange(channels), np.ones(channels)
     gram = design.T @ design
     xy = design.T @ target
-    _, coefs, _ = lasso_path(design, target, n_alphas=num_alphas, eps=1e-4,
+    _, coefs, _ = lasso_path(design, target, alphas=num_alphas, eps=1e-4,
                              precompute=gram, Xy=xy, max_iter=5000)
     nonzero = (np.abs(coefs) > 0).sum(axis=0)
     reached = np.nonzero(nonzero >= num_keep)[0]

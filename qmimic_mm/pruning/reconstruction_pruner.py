@@ -22,21 +22,23 @@ def _output_mask(conv: nn.Conv2d) -> Tensor:
     return torch.ones(conv.out_channels, dtype=torch.bool)
 
 
+class _AllSampled(Exception):
+    """Stops a forward pass once every hooked conv has been sampled."""
+
+
 def sample_conv_points(inputs: Tensor, outputs: Tensor, conv: nn.Conv2d,
-                       num_points: int,
-                       generator: torch.Generator) -> Tuple[Tensor, Tensor]:
-    """Input patches and outputs of a conv at random output positions.
+                       index: Tensor) -> Tuple[Tensor, Tensor]:
+    """Input patches and outputs of a conv at given output positions.
 
     He et al. (ICCV 2017, Sec. 4) sample 10 random points per feature map
-    per image; here ``num_points`` per image.
+    per image; ``index`` holds them.
 
     Args:
         inputs (Tensor): (B, c, H, W) the conv's input.
         outputs (Tensor): (B, n, Ho, Wo) an output map of the same geometry
             (the original network's, for the reconstruction target).
         conv (nn.Conv2d): Gives kernel, stride, padding, dilation.
-        num_points (int): Points per image.
-        generator (torch.Generator): Random positions.
+        index (Tensor): (B, P) flat output positions per image.
 
     Returns:
         tuple: patches (B * P, c, kh * kw) and outputs (B * P, n).
@@ -47,11 +49,7 @@ def sample_conv_points(inputs: Tensor, outputs: Tensor, conv: nn.Conv2d,
     if num_pos != outputs.shape[2] * outputs.shape[3]:
         raise RuntimeError(f'{num_pos} patch positions but output map '
                            f'{tuple(outputs.shape)}')
-    points = min(num_points, num_pos)
-    index = torch.stack([
-        torch.randperm(num_pos, generator=generator)[:points]
-        for _ in range(batch)
-    ])
+    points = index.shape[1]
     taps = conv.kernel_size[0] * conv.kernel_size[1]
     cols = cols.view(batch, inputs.shape[1], taps, num_pos)
     patches = torch.gather(
@@ -108,23 +106,54 @@ class ReconstructionChannelPruner:
         self.max_rows = max_rows
         self.seed = seed
 
-    def _collect(self, path: DetectorFeaturePath, images: List[Tensor],
-                 modules: Mapping[str, nn.Module], names: List[str],
-                 want: str) -> Dict[str, List[Tensor]]:
-        """Inputs (``want='in'``) or outputs of the named convs."""
+    def _positions(self, key: Tuple[str, int], num_pos: int,
+                   batch: int) -> Tensor:
+        """Sampled output positions of a reader on one image batch, drawn
+        once and reused (original and pruned network see the same)."""
+        if key not in self._index:
+            points = min(self.num_points, num_pos)
+            self._index[key] = torch.stack([
+                torch.randperm(num_pos, generator=self._generator)[:points]
+                for _ in range(batch)
+            ])
+        return self._index[key]
+
+    def _sample(self, path: DetectorFeaturePath, images: List[Tensor],
+                modules: Mapping[str, nn.Module], names: List[str],
+                want: str) -> Dict[str, List[Tensor]]:
+        """Sampled input patches (``want='in'``) or outputs of the named
+        convs on every image batch; a forward stops once they all ran."""
         store: Dict[str, List[Tensor]] = {n: [] for n in names}
         handles = []
+        pending: set = set()
+        batch_index = [0]
+
+        def make_hook(name: str):
+
+            def hook(module, inputs, output):
+                x, y = inputs[0].detach(), output.detach()
+                index = self._positions((name, batch_index[0]),
+                                        y.shape[2] * y.shape[3], y.shape[0])
+                patches, outs = sample_conv_points(x, y, module, index)
+                store[name].append(patches if want == 'in' else outs)
+                pending.discard(name)
+                if not pending:
+                    raise _AllSampled
+
+            return hook
+
         for name in names:
-
-            def hook(module, inputs, output, name=name):
-                store[name].append(
-                    (inputs[0] if want == 'in' else output).detach())
-
-            handles.append(modules[name].register_forward_hook(hook))
+            handles.append(modules[name].register_forward_hook(
+                make_hook(name)))
         try:
             with torch.no_grad():
-                for image in images:
-                    path(image)
+                for i, image in enumerate(images):
+                    batch_index[0] = i
+                    pending.update(names)
+                    try:
+                        path(image)
+                    except _AllSampled:
+                        pass
         finally:
             for handle in handles:
                 handle.remove()
@@ -154,14 +183,20 @@ class ReconstructionChannelPruner:
         orig_modules = dict(original.named_modules())
         path, orig_path = (DetectorFeaturePath(detector),
                            DetectorFeaturePath(original))
-        generator = torch.Generator().manual_seed(self.seed)
+        self._generator = torch.Generator().manual_seed(self.seed)
+        self._index: Dict[Tuple[str, int], Tensor] = {}
         rng = np.random.default_rng(self.seed)
+        readers = [n for unit in self.units.values()
+                   for n, _ in consumer_convs(unit, modules)]
+        # the original network's outputs at the sampled points, once
+        outputs = self._sample(orig_path, images, orig_modules,
+                               list(dict.fromkeys(readers)), 'out')
         report: Dict[str, dict] = {}
         try:
             for name, unit in self.units.items():
                 report[name] = self._prune_unit(
-                    name, unit, targets[name], images, modules, orig_modules,
-                    path, orig_path, generator, rng)
+                    name, unit, targets[name], images, modules, outputs,
+                    path, rng)
                 if log is not None:
                     r = report[name]
                     log(f'{name}: {unit.num_channels} -> {len(r["kept"])} '
@@ -173,27 +208,19 @@ class ReconstructionChannelPruner:
         return report
 
     def _prune_unit(self, name: str, unit: MutableChannelUnit, keep: int,
-                    images: List[Tensor], modules, orig_modules, path,
-                    orig_path, generator, rng) -> dict:
+                    images: List[Tensor], modules, outputs, path,
+                    rng) -> dict:
         readers = consumer_convs(unit, modules)
         reader_names = [n for n, _ in readers]
         if not readers:
             raise RuntimeError(f'unit {name} has no conv reading it')
-        inputs = self._collect(path, images, modules, reader_names, 'in')
-        outputs = self._collect(orig_path, images, orig_modules, reader_names,
-                                'out')
+        inputs = self._sample(path, images, modules, reader_names, 'in')
         samples = {}
         blocks, rows_y = [], []
         for reader, conv in readers:
             out_mask = _output_mask(conv)
-            patch_list, y_list = [], []
-            for x, y in zip(inputs[reader], outputs[reader]):
-                p, t = sample_conv_points(x, y, conv, self.num_points,
-                                          generator)
-                patch_list.append(p)
-                y_list.append(t)
-            patches = torch.cat(patch_list).double().numpy()
-            target = torch.cat(y_list).double().numpy()
+            patches = torch.cat(inputs[reader]).double().numpy()
+            target = torch.cat(outputs[reader]).double().numpy()
             if conv.bias is not None:
                 target = target - conv.bias.detach().double().numpy()[None]
             target = target[:, out_mask.numpy()]

@@ -1,4 +1,5 @@
 """Runs the pruning baselines' steps that live outside a training step."""
+import copy
 import itertools
 import os.path as osp
 from typing import Optional
@@ -56,9 +57,11 @@ class ChannelPruningHook(Hook):
                     'run. Shorten the interval or lengthen the schedule.')
         if hasattr(algorithm, 'prune_with_batches') and \
                 not algorithm.pruning_finished:
-            batches = list(
-                itertools.islice(runner.train_dataloader,
-                                 algorithm.num_batches))
+            # A loader of its own: taking batches from the training loader
+            # would close the generator its InfiniteSampler shares.
+            loader = runner.build_dataloader(
+                copy.deepcopy(runner.cfg.train_dataloader), seed=runner.seed)
+            batches = list(itertools.islice(loader, algorithm.num_batches))
             runner.logger.info(
                 f'channel pruning (He et al.) on {len(batches)} training '
                 f'batches, ratio {algorithm.pruning_ratio}')

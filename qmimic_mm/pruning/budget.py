@@ -2,6 +2,8 @@
 import math
 from typing import Dict, Mapping, Optional
 
+from qmimic_mm.utils.errors import InvalidInputError
+
 
 def channel_targets(unit_channels: Mapping[str, int],
                     pruning_ratio: float,
@@ -31,7 +33,7 @@ def channel_targets(unit_channels: Mapping[str, int],
             gives the numbers.
     """
     if not pruning_ratio >= 1:
-        raise ValueError(
+        raise InvalidInputError(
             f'{key}={pruning_ratio}: a pruning ratio is channels before / '
             'after and must be >= 1 (8 prunes VGG-1-4 to the size of '
             'VGG-1-32)')
@@ -39,7 +41,7 @@ def channel_targets(unit_channels: Mapping[str, int],
     for name, channels in unit_channels.items():
         keep = int(math.floor(channels / pruning_ratio + 0.5))
         if keep < 1:
-            raise ValueError(
+            raise InvalidInputError(
                 f'{key}={pruning_ratio} removes every channel of {name}: '
                 f'{channels} channels / {pruning_ratio} = '
                 f'{channels / pruning_ratio:.3g} rounds to 0. The largest '
@@ -49,12 +51,12 @@ def channel_targets(unit_channels: Mapping[str, int],
         targets[name] = keep
     for name, keep in (keep_channels or {}).items():
         if name not in unit_channels:
-            raise ValueError(
+            raise InvalidInputError(
                 f'keep_channels: unknown unit {name!r}; the units are '
                 f'{list(unit_channels)}')
         channels = unit_channels[name]
         if not 1 <= keep <= channels:
-            raise ValueError(
+            raise InvalidInputError(
                 f'keep_channels[{name!r}]={keep}: the unit has {channels} '
                 f'channels, so {channels - keep} would be removed; keep '
                 f'between 1 and {channels}')
@@ -73,7 +75,7 @@ def step_targets(unit_channels: Mapping[str, int],
     redundant.
     """
     if not 1 <= step <= num_steps:
-        raise ValueError(f'step must be in 1..{num_steps}, got {step}')
+        raise InvalidInputError(f'step must be in 1..{num_steps}, got {step}')
     out = {}
     for name, channels in unit_channels.items():
         keep = channels * (final[name] / channels)**(step / num_steps)

@@ -14,6 +14,7 @@ from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
 from .claims import check_all, sanity_line
 from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
                    VAL_SPLIT, Plan, data_options)
+from .plan import PRUNING_STAGES  # --pruning rows
 from .runner import is_fresh
 from .stats import KIND_RULES, Cell
 from .tool_runner import ToolRunner, fmt_duration, format_options
@@ -131,7 +132,7 @@ def _model_table(plan: Plan, cells: Cells) -> List[str]:
         '| Model | Config | Iters | lr | Seeds | Easy | Medium | Hard |',
         '|---|---|---:|---:|---:|---:|---:|---:|'
     ]
-    for stage in STAGES:
+    for stage in STAGES + PRUNING_STAGES:
         if stage.key not in cells:
             continue
         runs = plan.of(stage.key)

@@ -10,6 +10,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 
+from qmimic_mm.utils.errors import InvalidInputError
+
 
 @HOOKS.register_module()
 class ChannelPruningHook(Hook):
@@ -49,7 +51,7 @@ class ChannelPruningHook(Hook):
         if hasattr(algorithm, 'prune_interval'):
             last = algorithm.prune_interval * algorithm.num_prune_steps
             if last > runner.max_iters:
-                raise ValueError(
+                raise InvalidInputError(
                     f'model.prune_interval ({algorithm.prune_interval}) x '
                     f'model.num_prune_steps ({algorithm.num_prune_steps}) = '
                     f'{last} iterations, but train_cfg.max_iters is '

@@ -5,6 +5,7 @@ import torch
 from mmengine.logging import print_log
 from mmrazor.registry import MODELS
 
+from qmimic_mm.utils.errors import InvalidInputError
 from qmimic_mm.pruning import ReconstructionChannelPruner
 from .channel_pruning_algorithm import ChannelPruningAlgorithm
 
@@ -48,7 +49,7 @@ class LassoChannelPruneAlgorithm(ChannelPruningAlgorithm):
                  **kwargs) -> None:
         super().__init__(architecture, **kwargs)
         if num_batches < 1 or num_points < 1:
-            raise ValueError(
+            raise InvalidInputError(
                 f'model.num_batches ({num_batches}) and model.num_points '
                 f'({num_points}) must be >= 1')
         self.num_batches = num_batches

@@ -6,6 +6,7 @@ from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 from mmrazor.registry import MODELS
 
+from qmimic_mm.utils.errors import InvalidInputError
 from qmimic_mm.pruning import TaylorCriterion, step_targets
 from .channel_pruning_algorithm import ChannelPruningAlgorithm
 
@@ -48,7 +49,7 @@ class TaylorPruneAlgorithm(ChannelPruningAlgorithm):
                  **kwargs) -> None:
         super().__init__(architecture, **kwargs)
         if prune_interval < 1 or num_prune_steps < 1:
-            raise ValueError(
+            raise InvalidInputError(
                 f'model.prune_interval ({prune_interval}) and '
                 f'model.num_prune_steps ({num_prune_steps}) must be >= 1')
         self.prune_interval = prune_interval

@@ -5,8 +5,8 @@ import torch
 from mmengine.logging import print_log
 from mmrazor.registry import MODELS
 
-from qmimic_mm.utils.errors import InvalidInputError
 from qmimic_mm.pruning import ReconstructionChannelPruner
+from qmimic_mm.utils.errors import InvalidInputError
 from .channel_pruning_algorithm import ChannelPruningAlgorithm
 
 

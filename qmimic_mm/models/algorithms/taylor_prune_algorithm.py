@@ -6,8 +6,8 @@ from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 from mmrazor.registry import MODELS
 
-from qmimic_mm.utils.errors import InvalidInputError
 from qmimic_mm.pruning import TaylorCriterion, step_targets
+from qmimic_mm.utils.errors import InvalidInputError
 from .channel_pruning_algorithm import ChannelPruningAlgorithm
 
 

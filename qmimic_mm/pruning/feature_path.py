@@ -2,7 +2,6 @@
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
-import torch
 from mmengine.registry import DefaultScope
 from mmrazor.models.mutables import MutableChannelUnit
 from mmrazor.models.mutators import ChannelMutator
@@ -63,9 +62,14 @@ def unit_key(unit: MutableChannelUnit) -> str:
     return unit.output_related[0].name
 
 
-def build_channel_mutator(detector: nn.Module, in_channels: int,
-                          unit_type: str = 'L1MutableChannelUnit'
-                          ) -> Tuple[ChannelMutator, 'OrderedDict[str, MutableChannelUnit]']:  # noqa: E501
+UnitDict = 'OrderedDict[str, MutableChannelUnit]'
+
+
+def build_channel_mutator(
+        detector: nn.Module,
+        in_channels: int,
+        unit_type: str = 'L1MutableChannelUnit'
+) -> Tuple[ChannelMutator, UnitDict]:
     """Trace ``detector`` with MMRazor and make its channels prunable.
 
     Builds MMRazor's ``ChannelMutator`` with a ``ChannelAnalyzer``
@@ -107,8 +111,9 @@ def build_channel_mutator(detector: nn.Module, in_channels: int,
     return mutator, OrderedDict((unit_key(u), u) for u in units)
 
 
-def consumer_convs(unit: MutableChannelUnit,
-                   modules: Dict[str, nn.Module]) -> List[Tuple[str, nn.Conv2d]]:
+def consumer_convs(
+        unit: MutableChannelUnit,
+        modules: Dict[str, nn.Module]) -> List[Tuple[str, nn.Conv2d]]:
     """The convs that read a unit's channels as their input channels."""
     found = []
     for channel in unit.input_related:
@@ -119,8 +124,9 @@ def consumer_convs(unit: MutableChannelUnit,
     return found
 
 
-def producer_convs(unit: MutableChannelUnit,
-                   modules: Dict[str, nn.Module]) -> List[Tuple[str, nn.Conv2d]]:
+def producer_convs(
+        unit: MutableChannelUnit,
+        modules: Dict[str, nn.Module]) -> List[Tuple[str, nn.Conv2d]]:
     """The convs whose output channels are the unit's channels."""
     return [(c.name, modules[c.name]) for c in unit.output_related
             if isinstance(modules.get(c.name), nn.Conv2d)]

@@ -7,7 +7,8 @@ from qmimic_mm.demo import plan as demo_plan
 
 
 def test_pruning_stages_only_when_asked(tmp_path):
-    plain = demo_plan.build_plan(demo_plan.DemoSettings(work_dir=str(tmp_path)))
+    plain = demo_plan.build_plan(
+        demo_plan.DemoSettings(work_dir=str(tmp_path)))
     assert not plain.of('taylor') and not plain.of('lasso')
 
     settings = demo_plan.DemoSettings(work_dir=str(tmp_path), seed=2, seeds=2,

@@ -94,3 +94,13 @@ def test_unmeetable_budget_fails_at_build(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MODELS.build(dict(_scope_='mmrazor', type='TaylorPruneAlgorithm',
                           architecture=dict(cfg_path=TEACHER), **kwargs))
+
+
+def test_finetune_before_lasso_pruning_is_refused():
+    init_default_scope('mmdet')
+    algorithm = MODELS.build(
+        dict(_scope_='mmrazor', type='LassoChannelPruneAlgorithm',
+             architecture=dict(cfg_path=TEACHER)))
+    with pytest.raises(ValueError, match=r"add custom_hooks = \[dict\("
+                       r"type='ChannelPruningHook'\)\]"):
+        algorithm.train_step({}, None)

@@ -79,6 +79,16 @@ def test_taylor_pruning_steps_while_training(teacher, tmp_path):
     state = torch.load(str(tmp_path / 'taylor' / 'pruned_iter_3.pth'),
                        map_location='cpu', weights_only=True)
     assert list(state['meta']['kept_channels'].values()) == VGG1_32_WIDTHS
+    # the converter exports any checkpoint of the run the same way
+    out = str(tmp_path / 'exported.pth')
+    result = run_tool(['tools/model_converters/export_pruned.py', config,
+                       str(tmp_path / 'taylor' / 'iter_3.pth'), out])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert osp.isfile(str(tmp_path / 'exported_config.py'))
+    exported = torch.load(out, map_location='cpu', weights_only=True)
+    assert exported['state_dict'].keys() == state['state_dict'].keys()
+    for key, value in state['state_dict'].items():
+        assert torch.equal(exported['state_dict'][key], value), key
 
     # a budget that cannot be met, or a schedule too short: one line, exit 2
     for option, message in (

@@ -18,7 +18,6 @@ from qmimic_mm.compat import apply_all
 apply_all()  # before mmrazor is imported and any checkpoint is read
 
 import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load  # noqa: E402

@@ -2,7 +2,6 @@
 import copy
 import itertools
 import os.path as osp
-from typing import Optional
 
 import torch
 from mmengine.config import Config

@@ -3,6 +3,7 @@ from typing import Dict, List, Sequence, Union
 
 import torch
 from mmengine.logging import print_log
+from mmengine.optim import OptimWrapper
 from mmrazor.registry import MODELS
 
 from qmimic_mm.pruning import ReconstructionChannelPruner
@@ -62,6 +63,17 @@ class LassoChannelPruneAlgorithm(ChannelPruningAlgorithm):
     def pruning_finished(self) -> bool:
         """The one-shot pruning has run (also after --resume)."""
         return bool(self.pruning_done)
+
+    def train_step(self, data: Union[dict, tuple, list],
+                   optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
+        """A finetuning iteration; refused before the pruning ran."""
+        if not self.pruning_finished:
+            raise InvalidInputError(
+                'LassoChannelPruneAlgorithm: training started before the '
+                'channel pruning ran; add custom_hooks = '
+                "[dict(type='ChannelPruningHook')] to the config (the "
+                'configs/_base_/pruning/rfcn_vgg1-4_to_vgg1-32.py has it)')
+        return super().train_step(data, optim_wrapper)
 
     def prune_with_batches(self, batches: Sequence[dict]) -> Dict[str, dict]:
         """Prune every unit with the images of ``batches`` (dataloader

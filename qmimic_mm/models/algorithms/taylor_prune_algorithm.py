@@ -91,7 +91,7 @@ class TaylorPruneAlgorithm(ChannelPruningAlgorithm):
         for name, unit in self.units.items():
             mask = unit.mutable_channel.current_mask.clone()
             score = scores.get(name)
-            if score is None:  # never read in training: keep by L1 norm
+            if score is None:  # no gradient reached it: keep the first
                 score = torch.zeros(unit.num_channels, dtype=torch.double)
             score = score.to(mask.device).masked_fill(~mask, float('-inf'))
             keep = torch.topk(score, widths[name]).indices

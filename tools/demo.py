@@ -3,7 +3,7 @@
     python tools/demo.py [--work-dir work_dirs/demo] [--data-root DIR]
                          [--iters-scale 1.0] [--seeds 1] [--seed 0]
                          [--ablation [NAME ...]] [--ablation-seeds N]
-                         [--skip-existing]
+                         [--pruning] [--skip-existing]
                          [--jobs N] [--verbose]
 
 Reproduces the WIDER FACE pipeline of Wei et al. (ECCV 2018, Sec. 3.3 and
@@ -18,7 +18,9 @@ Reproduces the WIDER FACE pipeline of Wei et al. (ECCV 2018, Sec. 3.3 and
    VGG-1-32 student from scratch, with quantization only (Table 5), with
    Li et al.'s mimic of the fp teacher (Eq. 5) and with Quantization Mimic
    of the quantized teacher (Eq. 6), all students on one schedule;
-   ``--ablation`` adds variants of the QM student; independent stages run
+   ``--ablation`` adds variants of the QM student, ``--pruning`` Table 2's
+   two pruning baselines (tested as the exported pruned detectors);
+   independent stages run
    side by side (``--jobs``);
 3. evaluates every model on test (the reported numbers) and val (for
    choosing settings), the distilled students after
@@ -83,6 +85,11 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         '--ablation-seeds', type=int, default=1, metavar='N',
         help='train the --ablation variants on the first N seeds only')
     parser.add_argument(
+        '--pruning', action='store_true',
+        help='also train Table 2\'s pruning baselines (the base teacher '
+        'pruned to the VGG-1-32 widths by the Taylor criterion and by He et '
+        'al.\'s channel pruning) on the students\' schedule and seeds')
+    parser.add_argument(
         '--skip-existing', action='store_true',
         help='reuse finished stages (checkpoints, evaluations) and resume '
         'an interrupted one')
@@ -124,6 +131,7 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         seeds=args.seeds,
         ablation=args.ablation,
         ablation_seeds=args.ablation_seeds,
+        pruning=args.pruning,
         skip_existing=args.skip_existing,
         # one interpreter cannot run two tools at once
         jobs=1 if args.in_process else (args.jobs or default_jobs()),

@@ -1,7 +1,11 @@
 """FLOPs and parameters of a detector on a synthetic image (MMDet-style).
 
     python tools/analysis_tools/get_flops.py CONFIG [--shape H W]
-        [--fuse-conv-bn] [--cfg-options K=V ...]
+        [--fuse-conv-bn] [--reference CONFIG] [--cfg-options K=V ...]
+
+``--reference`` counts a second detector the same way and prints the
+ratios, e.g. a pruned model (``configs/pruning/*.py`` or the
+``pruned_iter_<N>_config.py`` a pruning run writes) beside VGG-1-32.
 
 Counts with MMEngine's fvcore-style counter
 (:func:`mmengine.analysis.get_model_complexity_info`, a JIT trace of the
@@ -69,6 +73,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--fuse-conv-bn', action='store_true',
         help='fold batch norm into the convs first (deployed model)')
+    parser.add_argument(
+        '--reference', metavar='CONFIG',
+        help='also count this detector and print the ratios (e.g. '
+        'configs/rfcn/rfcn_vgg1-32_80k_wider.py beside a pruned model)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings; keys must exist in the config')
@@ -278,7 +286,28 @@ def main() -> None:
     args = parse_args()
     cfg = load_detector_config(args.config, args.cfg_options)
     model = build_detector(cfg, fuse_conv_bn=args.fuse_conv_bn)
-    print(format_report(count_complexity(model, args.shape)))
+    result = count_complexity(model, args.shape)
+    print(format_report(result))
+    if args.reference:
+        reference = count_complexity(
+            build_detector(load_detector_config(args.reference),
+                           fuse_conv_bn=args.fuse_conv_bn), args.shape)
+        print(format_comparison(result, reference, args.reference))
+
+
+def format_comparison(result: Dict[str, Any], reference: Dict[str, Any],
+                      name: str) -> str:
+    """Detector and backbone FLOPs / params of ``result`` relative to
+    ``reference`` (the lines ``--reference`` prints)."""
+    rows = [f'Reference {name}:']
+    for label, prefix in (('Detector', ''), ('Backbone', 'backbone_')):
+        parts = []
+        for key in ('flops', 'params'):
+            ours, theirs = result[prefix + key], reference[prefix + key]
+            parts.append(f'{key.capitalize()}: {_format_size(theirs)} '
+                         f'(this model x{ours / theirs:.3f})')
+        rows.append(f'  {label}: ' + '  '.join(parts))
+    return '\n'.join(rows)
 
 
 if __name__ == '__main__':

@@ -56,6 +56,11 @@ class Stage:
         splits: Splits it is evaluated on.
         options: Extra ``--cfg-options`` (the ablation variants).
         variant: Ablation variant name; '' for the main stages.
+        init_key: ``--cfg-options`` key that receives the ``load_from``
+            stage's checkpoint.
+        test_config: Config testing the model the training exports (the
+            pruning stages' ``pruned_iter_<N>.pth``); None tests the
+            training checkpoint (or the extracted student) as usual.
     """
 
     key: str
@@ -68,6 +73,8 @@ class Stage:
     splits: Tuple[str, ...] = (TEST_SPLIT, VAL_SPLIT)
     options: Mapping[str, Any] = field(default_factory=dict)
     variant: str = ''
+    init_key: str = 'load_from'
+    test_config: Optional[str] = None
 
     @property
     def depends(self) -> Tuple[str, ...]:
@@ -99,10 +106,25 @@ STAGES: Tuple[Stage, ...] = (
     Stage('qmimic', 'Student VGG-1-32, Quantization Mimic (Q teacher)',
           QM_CONFIG, 0.6, teacher='teacher_q'),
 )
+#: ``--pruning``: Table 2's pruning baselines, the base teacher pruned to the
+#: VGG-1-32 widths (ratio 8) on the students' schedule and seeds, tested
+#: through the plain detector each training exports (configs/pruning).
+PRUNED_CONFIG = 'configs/demo/rfcn_vgg1-4-pruned8_demo.py'
+PRUNING_STAGES: Tuple[Stage, ...] = (
+    Stage('taylor', 'Pruned VGG-1-4 -> VGG-1-32 widths, Taylor (Molchanov '
+          'et al.)', 'configs/demo/taylor_rfcn_vgg1-4-pruned8_demo.py', 0.6,
+          load_from='teacher', init_key='model.init_ckpt',
+          test_config=PRUNED_CONFIG),
+    Stage('lasso', 'Pruned VGG-1-4 -> VGG-1-32 widths, channel pruning (He '
+          'et al.)', 'configs/demo/lasso_rfcn_vgg1-4-pruned8_demo.py', 0.3,
+          load_from='teacher', init_key='model.init_ckpt',
+          test_config=PRUNED_CONFIG),
+)
 #: Start order when several stages are ready: the longest chain first; the
 #: ablation variants come between the distilled and the plain students.
 PRIORITY: Tuple[str, ...] = ('teacher', 'teacher_q', 'teacher_fp', 'qmimic',
-                             'mimic', 'ablation', 'scratch', 'q_only')
+                             'mimic', 'taylor', 'lasso', 'ablation',
+                             'scratch', 'q_only')
 
 _LOSS = 'model.distiller.distill_losses.loss_mimic'
 
@@ -173,6 +195,7 @@ class DemoSettings:
         ablation_seeds: Variants run on the first this many seeds only (a
             sweep is many trainings; the default row of the ablation table
             is compared on the same seeds).
+        pruning: Also train the pruning baselines (:data:`PRUNING_STAGES`).
         skip_existing: Reuse finished stages, resume an interrupted one.
         jobs: Stages trained side by side.
         verbose: Print every line of the tools.
@@ -189,6 +212,7 @@ class DemoSettings:
     seeds: int = 1
     ablation: Optional[Sequence[str]] = None
     ablation_seeds: int = 1
+    pruning: bool = False
     skip_existing: bool = False
     jobs: int = 1
     verbose: bool = False
@@ -256,11 +280,15 @@ class StageRun:
     @property
     def test_config(self) -> str:
         """Config that tests its model."""
+        if self.stage.test_config:
+            return self.stage.test_config
         return STUDENT_CONFIG if self.distilled else self.stage.config
 
     @property
     def test_checkpoint(self) -> str:
         """Checkpoint that tests its model (student only if distilled)."""
+        if self.stage.test_config:
+            return osp.join(self.work_dir, f'pruned_iter_{self.max_iters}.pth')
         if not self.distilled:
             return self.checkpoint
         return osp.join(self.work_dir, f'student_iter_{self.max_iters}.pth')
@@ -385,7 +413,8 @@ def build_plan(settings: DemoSettings) -> Plan:
     a stage's dependencies are the runs of the same seed (or the run of a
     stage trained once).
     """
-    stages = sorted(STAGES + tuple(ablation_stages(settings.ablation)),
+    stages = sorted(STAGES + tuple(ablation_stages(settings.ablation)) +
+                    (PRUNING_STAGES if settings.pruning else ()),
                     key=_priority)
     configs: Dict[str, Config] = {}
     data = data_options(
@@ -421,7 +450,7 @@ def build_plan(settings: DemoSettings) -> Plan:
             # Checkpoints of earlier stages are passed explicitly: their
             # names follow the (scaled) lengths, seeds and work dir.
             if 'load_from' in needs:
-                run_options['load_from'] = needs['load_from'].checkpoint
+                run_options[stage.init_key] = needs['load_from'].checkpoint
             if 'teacher' in needs:
                 run_options['model.teacher_ckpt'] = needs['teacher'].checkpoint
             # The last validation of the training is the val evaluation.

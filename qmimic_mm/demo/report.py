@@ -16,6 +16,7 @@ from .operating_points import (GRID_IMAGES, base_rate, shortcut_cells,
                                shortcut_table)
 from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
                    VAL_SPLIT, Plan, data_options)
+from .plan import PRUNING_STAGES  # --pruning rows
 from .runner import is_fresh
 from .stats import KIND_RULES, Cell
 from .tool_runner import ToolRunner, fmt_duration, format_options
@@ -134,7 +135,7 @@ def _model_table(plan: Plan, cells: Cells) -> List[str]:
         '| Model | Config | Iters | lr | Seeds | Easy | Medium | Hard |',
         '|---|---|---:|---:|---:|---:|---:|---:|'
     ]
-    for stage in STAGES:
+    for stage in STAGES + PRUNING_STAGES:
         if stage.key not in cells:
             continue
         runs = plan.of(stage.key)

@@ -39,6 +39,8 @@ def test_config_builds_and_trains_one_step(name):
     model_cfg = cfg.model
     if 'teacher_ckpt' in model_cfg:
         model_cfg.teacher_ckpt = None  # weights are not needed to build
+    if 'init_ckpt' in model_cfg:  # the pruning baselines' unpruned weights
+        model_cfg.init_ckpt = None
     model = MODELS.build(model_cfg)
     model.train()
     channels = model.data_preprocessor.mean.numel()

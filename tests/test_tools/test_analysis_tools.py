@@ -100,7 +100,8 @@ def test_table1_markdown(tool):
     rows = [line for line in result.stdout.splitlines()
             if line.startswith('| VGG')]
     assert [row.split('|')[1].strip() for row in rows] == [
-        'VGG16 R-FCN', 'VGG-1-4 R-FCN', 'VGG-1-32 R-FCN']
+        'VGG16 R-FCN', 'VGG-1-4 R-FCN', 'VGG-1-32 R-FCN',
+        'VGG-1-4 pruned x8 R-FCN']
     assert rows[0].split('|')[6].strip() == '1.0x'
 
 

@@ -1,4 +1,5 @@
-"""The paper's Table 1: speed and size of VGG16 / VGG-1-4 / VGG-1-32 R-FCN.
+"""The paper's Table 1: speed and size of VGG16 / VGG-1-4 / VGG-1-32 R-FCN
+(and the VGG-1-4 pruned by ratio 8 of Table 2's pruning baselines).
 
     python tools/analysis_tools/table1.py [--shape H W] [--repeat N]
         [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
@@ -34,6 +35,9 @@ MODELS = (
     ('VGG16 R-FCN', 'rfcn/rfcn_vgg16_80k_wider.py'),
     ('VGG-1-4 R-FCN', 'rfcn/rfcn_vgg1-4_80k_wider.py'),
     ('VGG-1-32 R-FCN', 'rfcn/rfcn_vgg1-32_80k_wider.py'),
+    # Table 2's pruning baselines: VGG-1-4 pruned with ratio 8 (the widths
+    # every configs/pruning run exports), beside VGG-1-32
+    ('VGG-1-4 pruned x8 R-FCN', 'pruning/rfcn_vgg1-4-pruned8_80k_wider.py'),
 )
 
 

@@ -69,6 +69,11 @@ class WidthScaledVGG(BaseModule):
         widen_factor (float, optional): Width multiplier of the group /
             depthwise variants; None picks ``sqrt(groups)`` / 2.5. Must be
             None or 1 for ``'standard'``. Defaults to None.
+        channels (Sequence[int], optional): Explicit output channels of
+            the 13 convs (conv1_1 .. conv5_3), e.g. the per-layer widths of
+            a pruned VGG-1-k (``configs/pruning``); replaces the widths of
+            ``width_divisor``. Only with ``conv_type='standard'``.
+            Defaults to None.
         out_indices (Sequence[int]): Stages (0..4) whose outputs are
             returned. Defaults to (4,), conv5_3 only.
         frozen_stages (int): Stages ``0..frozen_stages`` are frozen
@@ -98,6 +103,7 @@ class WidthScaledVGG(BaseModule):
                  conv_type: str = 'standard',
                  groups: int = 3,
                  widen_factor: Optional[float] = None,
+                 channels: Optional[Sequence[int]] = None,
                  out_indices: Sequence[int] = (4, ),
                  frozen_stages: int = -1,
                  norm_cfg: OptConfigType = None,
@@ -135,6 +141,17 @@ class WidthScaledVGG(BaseModule):
             raise ValueError("widen_factor only applies to conv_type "
                              "'group' / 'depthwise'")
 
+        num_convs = sum(len(widths) for widths in self.arch_settings)
+        if channels is not None:
+            channels = [int(c) for c in channels]
+            if len(channels) != num_convs or min(channels) < 1:
+                raise ValueError(
+                    f'channels must list {num_convs} positive widths '
+                    f'(conv1_1 .. conv5_3), got {len(channels)}: {channels}')
+            if conv_type != 'standard':
+                raise ValueError("channels only applies to conv_type "
+                                 f"'standard', got {conv_type!r}")
+        self.channels = channels
         self.width_divisor = width_divisor
         self.in_channels = in_channels
         self.conv_type = conv_type
@@ -149,12 +166,15 @@ class WidthScaledVGG(BaseModule):
         self.stage_names: List[str] = []
         prev = in_channels
         is_first_conv = True
+        conv_index = 0
         for i, widths in enumerate(self.arch_settings):
             layers: List[nn.Module] = []
             if i > 0:
                 layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
             for width in widths:
-                out = self._scaled_width(width)
+                out = (self._scaled_width(width) if channels is None else
+                       channels[conv_index])
+                conv_index += 1
                 layers.append(self._make_conv(prev, out, is_first_conv))
                 prev = out
                 is_first_conv = False

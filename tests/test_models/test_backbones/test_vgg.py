@@ -107,3 +107,23 @@ def test_bad_args():
         WidthScaledVGG(width_divisor=0)
     with pytest.raises(ValueError, match='widen_factor'):
         WidthScaledVGG(widen_factor=2.)
+
+
+def test_per_layer_channels_of_a_pruned_vgg():
+    widths = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    model = WidthScaledVGG(channels=widths, in_channels=1)
+    convs = [m.conv for m in model.modules() if hasattr(m, 'conv')]
+    assert [c.out_channels for c in convs] == widths
+    assert [c.in_channels for c in convs] == [1] + widths[:-1]
+    assert model.stage_channels == [3, 5, 8, 11, 14]
+    assert model.out_channels == 14
+    # the ratio-8 VGG-1-4 widths build VGG-1-32 exactly
+    pruned = WidthScaledVGG(channels=[2, 2, 4, 4, 8, 8, 8] + [16] * 6)
+    assert _num_params(pruned) == _num_params(WidthScaledVGG(width_divisor=32))
+    assert model(torch.zeros(1, 1, 32, 32))[0].shape == (1, 14, 2, 2)
+    with pytest.raises(ValueError, match=r'channels must list 13 positive '
+                       r'widths \(conv1_1 .. conv5_3\), got 2: \[4, 4\]'):
+        WidthScaledVGG(channels=[4, 4])
+    with pytest.raises(ValueError, match="channels only applies to "
+                       "conv_type 'standard'"):
+        WidthScaledVGG(channels=widths, conv_type='group')

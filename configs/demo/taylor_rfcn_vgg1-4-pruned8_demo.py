@@ -1,0 +1,15 @@
+# `make demo` (--pruning), Table 2's Molchanov et al. row: the demo teacher
+# pruned by the Taylor criterion to the VGG-1-32 widths while finetuning
+# (configs/pruning/taylor_rfcn_vgg1-4-pruned8_80k_wider.py), on the students'
+# schedule: 8 pruning steps every 100 iterations, then finetuning to 2000.
+_base_ = [
+    '../pruning/taylor_rfcn_vgg1-4-pruned8_80k_wider.py', './_base_/student.py'
+]
+
+globals().update(_base_.demo)  # data and schedule (see _base_/demo_faces.py)
+model = dict(
+    architecture=_base_.demo_model,
+    # tools/demo.py passes the checkpoint of its own run (work dir, scale)
+    init_ckpt='work_dirs/demo/rfcn_vgg1-4_demo/iter_2000.pth',
+    prune_interval=100,
+    num_prune_steps=8)

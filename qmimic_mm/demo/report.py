@@ -236,7 +236,8 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
         _spread_note(len(seeds)), ''
     ]
     lines += shortcut_table(shortcut_cells(plan),
-                            [(s.key, s.title) for s in STAGES],
+                            [(s.key, s.title)
+                             for s in STAGES + PRUNING_STAGES],
                             base_rate(plan))
     if grid:
         lines += [

@@ -1,12 +1,9 @@
 """Base of the pruning baselines: a detector with MMRazor channel masks."""
-import os.path as osp
-import re
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 import torch
 from mmengine.config import ConfigDict
 from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import _load_checkpoint
 from mmrazor.models.algorithms import BaseAlgorithm
 from torch import nn
 
@@ -14,7 +11,8 @@ from qmimic_mm.pruning import (build_channel_mutator, channel_targets,
                                consumer_convs, pruned_model_cfg,
                                to_static_detector)
 from qmimic_mm.utils.config_paths import load_detector_cfg
-from qmimic_mm.utils.errors import InvalidInputError, name_checkpoint_key
+from qmimic_mm.utils.errors import InvalidInputError
+from .checkpoint_fit import read_state_dict, state_mismatch
 
 
 class ChannelPruningAlgorithm(BaseAlgorithm):
@@ -75,28 +73,16 @@ class ChannelPruningAlgorithm(BaseAlgorithm):
 
     def _load_init_ckpt(self, path: str) -> None:
         """Strict, safe loading of the unpruned detector's weights."""
-        if not osp.isfile(osp.expanduser(path)):
-            raise FileNotFoundError(
-                f'model.init_ckpt: file not found: {path}. Train the '
-                'unpruned detector first (tools/train.py <its config>) and '
-                'point `init_ckpt` at its checkpoint.')
-        with name_checkpoint_key('model.init_ckpt'):
-            checkpoint = _load_checkpoint(path, map_location='cpu')
-        state = checkpoint.get('state_dict', checkpoint)
-        state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
-        own = self.architecture.state_dict()
-        missing = [k for k in own if k not in state]
-        unexpected = [k for k in state if k not in own]
-        reshaped = [f'{k}: {tuple(v.shape)} in the file, '
-                    f'{tuple(own[k].shape)} in the model'
-                    for k, v in state.items()
-                    if k in own and v.shape != own[k].shape]
-        if missing or unexpected or reshaped:
+        state = read_state_dict(
+            path, 'model.init_ckpt',
+            'Train the unpruned detector first (tools/train.py <its config>) '
+            'and point `init_ckpt` at its checkpoint.')
+        mismatch = state_mismatch(self.architecture.state_dict(), state)
+        if mismatch:
             raise InvalidInputError(
                 f'model.init_ckpt: {path} does not fit model.architecture '
-                f'(missing keys: {missing}; unexpected keys: {unexpected}; '
-                f'other shapes: {reshaped}). Point `init_ckpt` at a '
-                'checkpoint of the unpruned detector config.')
+                f'({mismatch}). Point `init_ckpt` at a checkpoint of the '
+                'unpruned detector config.')
         self.architecture.load_state_dict(state)
         self.architecture._is_init = True
 

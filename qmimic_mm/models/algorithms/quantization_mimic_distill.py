@@ -1,13 +1,10 @@
 """The Quantization Mimic distillation algorithm (Wei et al. 2018, Fig. 1)."""
 import logging
-import os.path as osp
-import re
 from typing import Dict, List, Optional, Union
 
 import torch
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import FpnTeacherDistill
 from mmrazor.registry import MODELS
@@ -16,7 +13,8 @@ from qmimic_mm.models.quantizers import FeatureQuantizer
 from qmimic_mm.models.quantizers.base_quantizer import \
     uncalibrated_passthrough
 from qmimic_mm.utils.config_paths import load_detector_cfg
-from qmimic_mm.utils.errors import InvalidInputError, name_checkpoint_key
+from qmimic_mm.utils.errors import InvalidInputError
+from .checkpoint_fit import read_state_dict, state_mismatch
 
 PROBE_SIZE = 64  # pixels; enough for a stride-32 map of 2x2
 #: State-dict suffixes of a calibrated quantizer's measured scale.
@@ -89,32 +87,21 @@ class QuantizationMimicDistill(FpnTeacherDistill):
 
     def _load_teacher(self, teacher_ckpt: str) -> None:
         """Strict, safe loading; errors name ``model.teacher_ckpt``."""
-        if not osp.isfile(osp.expanduser(teacher_ckpt)):
-            raise FileNotFoundError(
-                f'model.teacher_ckpt: file not found: {teacher_ckpt}. Train '
-                'the teacher first (tools/train.py <teacher config>) and set '
-                '`teacher_ckpt` to its checkpoint.')
-        with name_checkpoint_key('model.teacher_ckpt'):
-            checkpoint = _load_checkpoint(teacher_ckpt, map_location='cpu')
-        state = checkpoint.get('state_dict', checkpoint)
-        state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
+        state = read_state_dict(
+            teacher_ckpt, 'model.teacher_ckpt',
+            'Train the teacher first (tools/train.py <teacher config>) and '
+            'set `teacher_ckpt` to its checkpoint.')
         own = self.teacher.state_dict()
         # A teacher trained before its quantizer was calibrated (e.g. the fp
         # teacher under a quantized-teacher config) lacks only the scale: it
         # is then measured on the first batches, like a fresh finetune.
         uncalibrated = [k for k in own
                         if k not in state and k.endswith(CALIBRATION_KEYS)]
-        missing = [k for k in own if k not in state and k not in uncalibrated]
-        unexpected = [k for k in state if k not in own]
-        reshaped = [f'{k}: {tuple(v.shape)} in the file, '
-                    f'{tuple(own[k].shape)} in the model'
-                    for k, v in state.items()
-                    if k in own and v.shape != own[k].shape]
-        if missing or unexpected or reshaped:
+        mismatch = state_mismatch(own, state, may_miss=uncalibrated)
+        if mismatch:
             raise InvalidInputError(
                 f'model.teacher_ckpt: {teacher_ckpt} does not fit the teacher '
-                f'model (missing keys: {missing}; unexpected keys: '
-                f'{unexpected}; other shapes: {reshaped}). Point '
+                f'model ({mismatch}). Point '
                 '`teacher_ckpt` at a checkpoint trained with the same config '
                 'as `teacher` (or a student extracted with '
                 'tools/model_converters/extract_student.py).')

@@ -248,9 +248,13 @@ def test_cli(tmp_path) -> None:
     cli = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cli)
     out = str(tmp_path / 'cli')
+    preview = str(tmp_path / 'preview.png')
     cli.main(['--out', out, '--num-train', '2', '--num-val', '3',
               '--num-test', '4', '--seed', '1', '--img-size', '64',
-              '--no-progress'])
+              '--no-progress', '--preview', preview])
+    # one row of at most 4 panels of 200 px under a 26 px legend strip
+    drawn = cv2.imread(preview)
+    assert drawn.shape[0] == 26 + 200 and (drawn.shape[1] - 190) % 200 == 0
     imgs = glob.glob(osp.join(out, 'WIDER_val', 'images', '*', '*.jpg'))
     assert len(imgs) == 3
     assert len(glob.glob(osp.join(out, 'WIDER_test', 'images', '*',

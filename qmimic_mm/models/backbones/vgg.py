@@ -10,6 +10,8 @@ from mmengine.model import BaseModule
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from ..layers.tiny_conv import TinyConv2d
+
 # VGG16 conv1_1 .. conv5_3, one tuple per stage.
 VGG16_STAGES: Tuple[Tuple[int, ...], ...] = (
     (64, 64),
@@ -78,6 +80,14 @@ class WidthScaledVGG(BaseModule):
             Defaults to None.
         norm_eval (bool): Keep norm layers in eval mode while training.
             Defaults to False.
+        tiny_conv_stages (Sequence[int]): Stages (0..4) whose convs are
+            :class:`~qmimic_mm.models.layers.TinyConv2d` (on CPU: the
+            native kernel for one input channel, oneDNN channels-last
+            otherwise; NCHW in and out). Same parameters and state dict;
+            results equal up to float rounding. It cuts VGG-1-32's CPU
+            training step (oneDNN's NCHW conv backward is slow on its 1-4
+            channel full-resolution layers); wider layers gain nothing.
+            Defaults to () (plain ``Conv2d`` everywhere).
         init_cfg (dict or list[dict], optional): Defaults to Kaiming for
             convs and constant 1 for norms.
 
@@ -102,6 +112,7 @@ class WidthScaledVGG(BaseModule):
                  frozen_stages: int = -1,
                  norm_cfg: OptConfigType = None,
                  norm_eval: bool = False,
+                 tiny_conv_stages: Sequence[int] = (),
                  init_cfg: OptMultiConfig = [
                      dict(type='Kaiming', layer='Conv2d'),
                      dict(
@@ -144,6 +155,12 @@ class WidthScaledVGG(BaseModule):
         self.frozen_stages = frozen_stages
         self.norm_cfg = norm_cfg
         self.norm_eval = norm_eval
+        tiny_conv_stages = tuple(tiny_conv_stages)
+        if any(i < 0 or i >= num_stages for i in tiny_conv_stages):
+            raise ValueError(f'tiny_conv_stages must be a subset of '
+                             f'0..{num_stages - 1}, got '
+                             f'{tiny_conv_stages}')
+        self.tiny_conv_stages = tiny_conv_stages
 
         self.stage_channels: List[int] = []
         self.stage_names: List[str] = []
@@ -155,7 +172,9 @@ class WidthScaledVGG(BaseModule):
                 layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
             for width in widths:
                 out = self._scaled_width(width)
-                layers.append(self._make_conv(prev, out, is_first_conv))
+                layers.append(
+                    self._make_conv(prev, out, is_first_conv,
+                                    i in tiny_conv_stages))
                 prev = out
                 is_first_conv = False
             name = f'stage{i + 1}'
@@ -176,11 +195,14 @@ class WidthScaledVGG(BaseModule):
             c = math.ceil(c / self.groups) * self.groups
         return c
 
-    def _make_conv(self, in_ch: int, out_ch: int,
-                   is_first_conv: bool) -> nn.Module:
-        """One 3x3 conv layer (+ norm) + ReLU of the chosen type."""
+    def _make_conv(self, in_ch: int, out_ch: int, is_first_conv: bool,
+                   tiny: bool = False) -> nn.Module:
+        """One 3x3 conv layer (+ norm) + ReLU of the chosen type; its
+        conv(s) are :class:`TinyConv2d` if ``tiny``."""
         common = dict(padding=1, norm_cfg=self.norm_cfg,
                       act_cfg=dict(type='ReLU'))
+        if tiny:
+            common['conv_cfg'] = dict(type=TinyConv2d)
         if self.conv_type == 'standard' or is_first_conv:
             return ConvModule(in_ch, out_ch, 3, **common)
         if self.conv_type == 'group':

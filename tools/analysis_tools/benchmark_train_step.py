@@ -62,15 +62,15 @@ def parse_variant(spec: Sequence[str]) -> Tuple[str, Dict[str, object]]:
     """``['after', 'a.b=1']`` -> ``('after', {'a.b': 1})`` (values parsed
     as ``--cfg-options`` parses them)."""
     name, *items = spec
+    bad = [item for item in items if '=' not in item]
+    if bad:
+        raise UserInputError(f'--variant {name}: {bad[0]!r} is not KEY=VALUE; '
+                             f'write --variant NAME KEY=VALUE ...')
     options: Dict[str, object] = {}
     if items:
         parser = argparse.ArgumentParser(add_help=False)
         parser.add_argument('opts', nargs='+', action=DictAction)
-        try:
-            options = vars(parser.parse_args(items))['opts']
-        except SystemExit as exc:
-            raise UserInputError(f'--variant {name}: cannot parse {items}; '
-                                 f'write KEY=VALUE pairs') from exc
+        options = vars(parser.parse_args(items))['opts']
     return name, options
 
 

@@ -10,6 +10,7 @@ from mmengine.model import BaseModule
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from ..layers.strided_max_pool import StridedMaxPool2d
 from ..layers.tiny_conv import TinyConv2d
 
 # VGG16 conv1_1 .. conv5_3, one tuple per stage.
@@ -169,7 +170,8 @@ class WidthScaledVGG(BaseModule):
         for i, widths in enumerate(self.arch_settings):
             layers: List[nn.Module] = []
             if i > 0:
-                layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+                # nn.MaxPool2d(2, 2) with a faster inference forward
+                layers.append(StridedMaxPool2d())
             for width in widths:
                 out = self._scaled_width(width)
                 layers.append(

@@ -89,6 +89,11 @@ class WidthScaledVGG(BaseModule):
             training step (oneDNN's NCHW conv backward is slow on its 1-4
             channel full-resolution layers); wider layers gain nothing.
             Defaults to () (plain ``Conv2d`` everywhere).
+        strided_pool (bool): Pool with
+            :class:`~qmimic_mm.models.layers.StridedMaxPool2d` (the same
+            values, computed faster when no gradient is recorded: test
+            time, a frozen teacher); False gives plain ``nn.MaxPool2d``.
+            Defaults to True.
         init_cfg (dict or list[dict], optional): Defaults to Kaiming for
             convs and constant 1 for norms.
 
@@ -114,6 +119,7 @@ class WidthScaledVGG(BaseModule):
                  norm_cfg: OptConfigType = None,
                  norm_eval: bool = False,
                  tiny_conv_stages: Sequence[int] = (),
+                 strided_pool: bool = True,
                  init_cfg: OptMultiConfig = [
                      dict(type='Kaiming', layer='Conv2d'),
                      dict(
@@ -170,8 +176,8 @@ class WidthScaledVGG(BaseModule):
         for i, widths in enumerate(self.arch_settings):
             layers: List[nn.Module] = []
             if i > 0:
-                # nn.MaxPool2d(2, 2) with a faster inference forward
-                layers.append(StridedMaxPool2d())
+                layers.append(StridedMaxPool2d() if strided_pool else
+                              nn.MaxPool2d(kernel_size=2, stride=2))
             for width in widths:
                 out = self._scaled_width(width)
                 layers.append(

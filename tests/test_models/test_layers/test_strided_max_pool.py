@@ -36,3 +36,20 @@ def test_training_uses_max_pool_and_its_gradient():
     F.max_pool2d(ref, 2, 2).sum().backward()
     assert torch.equal(x.grad, ref.grad)  # all to the first maximum
     assert x.grad[0, 0, 0].tolist() == [1., 0., 0.]
+
+
+def test_vgg_strided_pool_switch():
+    from torch import nn
+
+    from qmimic_mm.models.backbones import WidthScaledVGG
+    fast = WidthScaledVGG(width_divisor=32, in_channels=1)
+    plain = WidthScaledVGG(width_divisor=32, in_channels=1,
+                           strided_pool=False)
+    assert isinstance(fast.stage2[0], StridedMaxPool2d)
+    assert type(plain.stage2[0]) is nn.MaxPool2d
+    plain.load_state_dict(fast.state_dict())
+    fast.eval()
+    plain.eval()
+    x = torch.randn(1, 1, 64, 80)
+    with torch.no_grad():
+        assert torch.equal(fast(x)[0], plain(x)[0])

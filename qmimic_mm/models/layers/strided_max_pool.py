@@ -9,7 +9,8 @@ inference time. The values are the same (a maximum is exact; NaN
 propagates in both); only the gradient differs on ties (an element-wise
 maximum splits it, max pooling gives it to the first maximum), so the
 layer takes the fast path only when no gradient is recorded, and is a
-plain :class:`torch.nn.MaxPool2d` in training and under ONNX export.
+plain :class:`torch.nn.MaxPool2d` in training and while traced (ONNX
+export; the FLOP counter, which counts ``max_pool2d``).
 """
 import torch
 from torch import Tensor, nn
@@ -27,7 +28,8 @@ class StridedMaxPool2d(nn.MaxPool2d):
         autograd (odd trailing rows / columns are dropped, as
         ``ceil_mode=False`` does)."""
         if ((torch.is_grad_enabled() and x.requires_grad)
-                or torch.onnx.is_in_onnx_export() or x.dim() != 4
+                or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+                or x.dim() != 4
                 or min(x.shape[-2:]) < 2):  # (its error for too small)
             return super().forward(x)
         h, w = x.shape[-2] // 2 * 2, x.shape[-1] // 2 * 2

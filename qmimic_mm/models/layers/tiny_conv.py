@@ -21,7 +21,8 @@ gradient, the layer before it an NCHW one).
 
 The layer computes the same function as :class:`torch.nn.Conv2d` (same
 parameters and state dict; results equal up to float rounding of the
-summation order). Off the CPU, under ONNX export and for settings the
+summation order). Off the CPU, while traced (ONNX export, the FLOP
+counter, which must see ``aten::_convolution``) and for settings the
 native kernel lacks (groups, dilation, non-zero padding modes) it is a
 plain ``Conv2d``.
 """
@@ -59,7 +60,8 @@ class TinyConv2d(nn.Conv2d):
 
     def forward(self, x: Tensor) -> Tensor:
         """Convolve ``x`` (N, C, H, W); return NCHW."""
-        if not x.is_cpu or torch.onnx.is_in_onnx_export():
+        if (not x.is_cpu or torch.jit.is_tracing()
+                or torch.onnx.is_in_onnx_export()):
             return super().forward(x)
         if self.in_channels == 1 and self._native_kernel_applies():
             return torch._C._nn.thnn_conv2d(x.contiguous(), self.weight,

@@ -21,8 +21,9 @@ gradient, the layer before it an NCHW one).
 
 The layer computes the same function as :class:`torch.nn.Conv2d` (same
 parameters and state dict; results equal up to float rounding of the
-summation order). Off the CPU, while traced (ONNX export, the FLOP
-counter, which must see ``aten::_convolution``) and for settings the
+summation order). Off the CPU, while traced (ONNX export; the FLOP
+counter, which must see ``aten::_convolution``; ``torch.fx``, e.g.
+MMRazor's channel analysis) and for settings the
 native kernel lacks (groups, dilation, non-zero padding modes) it is a
 plain ``Conv2d``.
 """
@@ -60,8 +61,8 @@ class TinyConv2d(nn.Conv2d):
 
     def forward(self, x: Tensor) -> Tensor:
         """Convolve ``x`` (N, C, H, W); return NCHW."""
-        if (not x.is_cpu or torch.jit.is_tracing()
-                or torch.onnx.is_in_onnx_export()):
+        if (isinstance(x, torch.fx.Proxy) or torch.jit.is_tracing()
+                or torch.onnx.is_in_onnx_export() or not x.is_cpu):
             return super().forward(x)
         if self.in_channels == 1 and self._native_kernel_applies():
             return torch._C._nn.thnn_conv2d(x.contiguous(), self.weight,

@@ -3,6 +3,7 @@ NCHW tensors in and out, and is a plain Conv2d where its kernels do not
 apply."""
 import pytest
 import torch
+import torch.fx
 from torch import nn
 
 from qmimic_mm.models.backbones import WidthScaledVGG
@@ -71,3 +72,15 @@ def test_vgg_tiny_conv_stages():
                                    atol=1e-5)
     with pytest.raises(ValueError, match='tiny_conv_stages'):
         WidthScaledVGG(width_divisor=32, tiny_conv_stages=(5, ))
+
+
+
+def test_fx_trace_of_tiny_conv_backbone():
+    """torch.fx traces a backbone of TinyConv2d layers (as plain conv2d
+    calls) to the same outputs."""
+    vgg = WidthScaledVGG(width_divisor=32, in_channels=1,
+                         tiny_conv_stages=(0, 1, 2, 3, 4)).eval()
+    traced = torch.fx.symbolic_trace(vgg)
+    x = torch.randn(1, 1, 48, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(traced(x)[0], vgg(x)[0])

@@ -36,9 +36,10 @@ def ort_session(onnx_file: str, threads: Optional[int] = None,
     rewrite the convolutions to the blocked NCHWc format, and on this
     project's CPUs (ONNX Runtime 1.32, 1 thread, 768x1024 gray input) that
     made both ends of Table 1 slower: the VGG-1-32 backbone 23.0 ms
-    ('all') vs 16.3 ms ('extended'), the VGG16 R-FCN network 7087 vs
-    5641 ms (its 1-2 channel layers are padded to 8-channel blocks). Same
-    outputs up to float rounding.
+    ('all') vs 16.3 ms ('extended'; the blocked format pads its 1-2
+    channel layers to 8-channel blocks), the VGG16 R-FCN network 7087 vs
+    5641 ms (not investigated further). Same outputs up to float
+    rounding.
     """
     ort = import_onnxruntime()
     if graph_optimization not in GRAPH_OPTIMIZATION_LEVELS:

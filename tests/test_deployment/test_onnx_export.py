@@ -91,3 +91,26 @@ def test_missing_onnxruntime_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, 'onnxruntime', None)  # not importable
     with pytest.raises(UserInputError, match='pip install onnx onnxruntime'):
         import_onnxruntime()
+
+
+def test_graph_optimization_levels(tmp_path):
+    """'extended' (the default) and 'all' run the same graph to the same
+    outputs; an unknown level is a one-line error naming the choices."""
+    from qmimic_mm.deployment.ort_detector import ort_session
+    ort = pytest.importorskip('onnxruntime')
+    model = seeded_student().eval()
+    batch = synthetic_batch(model, (96, 128), seed=2)
+    with torch.no_grad():
+        inputs = model.data_preprocessor(batch, False)['inputs']
+    onnx_file = str(tmp_path / 's.onnx')
+    export_onnx(model, onnx_file, inputs)
+    default = ort_session(onnx_file, threads=1)
+    assert default.get_session_options().graph_optimization_level == \
+        ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    full = ort_session(onnx_file, threads=1, graph_optimization='all')
+    feed = {'inputs': inputs.numpy()}
+    for a, b in zip(default.run(None, feed), full.run(None, feed)):
+        torch.testing.assert_close(torch.from_numpy(a), torch.from_numpy(b),
+                                   rtol=1e-4, atol=1e-4)
+    with pytest.raises(UserInputError, match='extended, all'):
+        ort_session(onnx_file, graph_optimization='fast')

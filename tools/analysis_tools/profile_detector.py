@@ -3,7 +3,7 @@
     python tools/analysis_tools/profile_detector.py CONFIG
         [--mode inference|train|both] [--checkpoint CKPT] [--shape H W]
         [--repeat N] [--warmup N] [--threads N] [--fuse-conv-bn]
-        [--cfg-options K=V ...]
+        [--runtime torch|onnxruntime] [--cfg-options K=V ...]
 
 Uses ``torch.profiler`` (:mod:`qmimic_mm.analysis.stage_profiler`): each
 part below is a method of the model, wrapped in a profiler range while the
@@ -16,7 +16,11 @@ adds a few microseconds per op, so compare parts, not absolute totals with
 * inference (``test_step`` on one random image of ``--shape``, random
   weights unless ``--checkpoint``): preprocess, backbone, RPN head,
   proposals (decode + NMS), R-FCN score maps, RoI pooling (PS-RoI), R-FCN
-  voting, box decoding + NMS, post-processing;
+  voting, box decoding + NMS, post-processing; with ``--runtime
+  onnxruntime`` the network part (backbone, RPN convs, score-map convs)
+  runs as one ONNX Runtime call (:class:`qmimic_mm.deployment.ORTDetector`,
+  the part ``network (ONNX Runtime)``) and the rest is the same PyTorch
+  code;
 * train (one optimiser step on the config's training data; a detector or
   a distillation config): data loading, preprocess, student backbone, RPN
   head / targets + loss / proposals, RoI assign, OHEM / RoI sampling, score
@@ -60,22 +64,46 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None)
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help='inference: fold batch norm into the convs')
+    parser.add_argument(
+        '--runtime', choices=['torch', 'onnxruntime'], default='torch',
+        help='inference: run the network in PyTorch or ONNX Runtime')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     add_debug_flag(parser)
     return parser.parse_args()
 
 
+#: Part of the ONNX Runtime call (``--runtime onnxruntime``).
+NETWORK_PART = 'network (ONNX Runtime)'
+
+
 def profile_inference(config: str, checkpoint: str = None,
                       shape=DEFAULT_SHAPE, repeat: int = 5, warmup: int = 2,
                       fuse_conv_bn: bool = False,
-                      cfg_options: dict = None) -> dict:
-    """Per-part milliseconds of ``test_step`` on one random image."""
+                      cfg_options: dict = None,
+                      runtime: str = 'torch') -> dict:
+    """Per-part milliseconds of ``test_step`` on one random image, with
+    the network in PyTorch or (``runtime='onnxruntime'``) in ONNX
+    Runtime."""
     cfg = load_detector_config(config, cfg_options)
     model = build_detector(cfg, checkpoint, fuse_conv_bn)
     batch = synthetic_batch(model, shape)
-    profiler = StageProfiler(parts_of(model, INFERENCE_PARTS))
+    parts = parts_of(model, INFERENCE_PARTS)
+    step = model.test_step
+    if runtime == 'onnxruntime':
+        from qmimic_mm.deployment import (ORTDetector, export_onnx,
+                                          import_onnxruntime)
+        import_onnxruntime()  # the install hint before exporting
+        with torch.no_grad():
+            inputs = model.data_preprocessor(batch, False)['inputs']
+        onnx_file = osp.join(tempfile.mkdtemp(prefix='profile_onnx_'),
+                             'detector.onnx')
+        export_onnx(model, onnx_file, inputs, osp.basename(config))
+        runner = ORTDetector(onnx_file, model)
+        parts.insert(1, (NETWORK_PART, runner, 'network'))
+        step = runner.test_step
+    profiler = StageProfiler(parts)
     with torch.no_grad():
-        return profiler.run(lambda: model.test_step(batch), repeat, warmup)
+        return profiler.run(lambda: step(batch), repeat, warmup)
 
 
 def profile_train_step(config: str, repeat: int = 5, warmup: int = 2,
@@ -142,8 +170,13 @@ def main() -> None:
     if args.mode in ('inference', 'both'):
         times = profile_inference(args.config, args.checkpoint, args.shape,
                                   args.repeat, args.warmup,
-                                  args.fuse_conv_bn, args.cfg_options)
-        print(f'\ninference, {args.shape[0]}x{args.shape[1]}, conv+bn '
+                                  args.fuse_conv_bn, args.cfg_options,
+                                  args.runtime)
+        if args.runtime == 'onnxruntime':  # parts that ran in the graph
+            times = {k: v for k, v in times.items()
+                     if v > 0 or k in ('other', 'total')}
+        print(f'\ninference ({args.runtime}), {args.shape[0]}x'
+              f'{args.shape[1]}, conv+bn '
               f'{"fused" if args.fuse_conv_bn else "unfused"}:')
         print(format_parts(times))
     if args.mode in ('train', 'both'):

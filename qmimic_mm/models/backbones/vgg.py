@@ -10,6 +10,10 @@ from mmengine.model import BaseModule
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from ..layers.strided_max_pool import (strided_max_pool2d,
+                                       strided_pool_applies)
+from ..layers.tiny_conv import TinyConv2d
+
 # VGG16 conv1_1 .. conv5_3, one tuple per stage.
 VGG16_STAGES: Tuple[Tuple[int, ...], ...] = (
     (64, 64),
@@ -83,6 +87,21 @@ class WidthScaledVGG(BaseModule):
             Defaults to None.
         norm_eval (bool): Keep norm layers in eval mode while training.
             Defaults to False.
+        tiny_conv_stages (Sequence[int]): Stages (0..4) whose convs are
+            :class:`~qmimic_mm.models.layers.TinyConv2d` (on CPU: the
+            native kernel for one input channel, oneDNN channels-last
+            otherwise; NCHW in and out). Same parameters and state dict;
+            results equal up to float rounding. It cuts VGG-1-32's CPU
+            training step (oneDNN's NCHW conv backward is slow on its 1-4
+            channel full-resolution layers); wider layers gain nothing.
+            Defaults to () (plain ``Conv2d`` everywhere).
+        strided_pool (bool): When no gradient is recorded (test time, a
+            frozen teacher), compute the 2x2 ``nn.MaxPool2d`` layers with
+            :func:`~qmimic_mm.models.layers.strided_max_pool2d`: the same
+            values, 3-6x faster on CPU. The modules stay ``nn.MaxPool2d``
+            (state dict, ``torch.fx`` / ONNX / FLOP-counter graphs
+            unchanged; forward hooks on the pools do not run on the fast
+            path). False always calls the modules. Defaults to True.
         init_cfg (dict or list[dict], optional): Defaults to Kaiming for
             convs and constant 1 for norms.
 
@@ -108,6 +127,8 @@ class WidthScaledVGG(BaseModule):
                  frozen_stages: int = -1,
                  norm_cfg: OptConfigType = None,
                  norm_eval: bool = False,
+                 tiny_conv_stages: Sequence[int] = (),
+                 strided_pool: bool = True,
                  init_cfg: OptMultiConfig = [
                      dict(type='Kaiming', layer='Conv2d'),
                      dict(
@@ -161,6 +182,13 @@ class WidthScaledVGG(BaseModule):
         self.frozen_stages = frozen_stages
         self.norm_cfg = norm_cfg
         self.norm_eval = norm_eval
+        tiny_conv_stages = tuple(tiny_conv_stages)
+        if any(i < 0 or i >= num_stages for i in tiny_conv_stages):
+            raise ValueError(f'tiny_conv_stages must be a subset of '
+                             f'0..{num_stages - 1}, got '
+                             f'{tiny_conv_stages}')
+        self.tiny_conv_stages = tiny_conv_stages
+        self.strided_pool = bool(strided_pool)
 
         self.stage_channels: List[int] = []
         self.stage_names: List[str] = []
@@ -175,7 +203,9 @@ class WidthScaledVGG(BaseModule):
                 out = (self._scaled_width(width) if channels is None else
                        channels[conv_index])
                 conv_index += 1
-                layers.append(self._make_conv(prev, out, is_first_conv))
+                layers.append(
+                    self._make_conv(prev, out, is_first_conv,
+                                    i in tiny_conv_stages))
                 prev = out
                 is_first_conv = False
             name = f'stage{i + 1}'
@@ -196,11 +226,14 @@ class WidthScaledVGG(BaseModule):
             c = math.ceil(c / self.groups) * self.groups
         return c
 
-    def _make_conv(self, in_ch: int, out_ch: int,
-                   is_first_conv: bool) -> nn.Module:
-        """One 3x3 conv layer (+ norm) + ReLU of the chosen type."""
+    def _make_conv(self, in_ch: int, out_ch: int, is_first_conv: bool,
+                   tiny: bool = False) -> nn.Module:
+        """One 3x3 conv layer (+ norm) + ReLU of the chosen type; its
+        conv(s) are :class:`TinyConv2d` if ``tiny``."""
         common = dict(padding=1, norm_cfg=self.norm_cfg,
                       act_cfg=dict(type='ReLU'))
+        if tiny:
+            common['conv_cfg'] = dict(type=TinyConv2d)
         if self.conv_type == 'standard' or is_first_conv:
             return ConvModule(in_ch, out_ch, 3, **common)
         if self.conv_type == 'group':
@@ -218,7 +251,13 @@ class WidthScaledVGG(BaseModule):
         """Return the outputs of the stages in ``out_indices``."""
         outs = []
         for i, name in enumerate(self.stage_names):
-            x = getattr(self, name)(x)
+            stage = getattr(self, name)
+            if self.strided_pool:
+                for layer in stage:
+                    x = (strided_max_pool2d(x) if strided_pool_applies(
+                        layer, x) else layer(x))
+            else:
+                x = stage(x)
             if i in self.out_indices:
                 outs.append(x)
         return tuple(outs)

@@ -88,7 +88,7 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         '--pruning', action='store_true',
         help='also train Table 2\'s pruning baselines (the base teacher '
         'pruned to the VGG-1-32 widths by the Taylor criterion and by He et '
-        'al.\'s channel pruning) on the students\' schedule and seeds')
+        'al.\'s channel pruning) on the students\' iterations and seeds')
     parser.add_argument(
         '--skip-existing', action='store_true',
         help='reuse finished stages (checkpoints, evaluations) and resume '

@@ -107,8 +107,9 @@ STAGES: Tuple[Stage, ...] = (
           QM_CONFIG, 0.6, teacher='teacher_q'),
 )
 #: ``--pruning``: Table 2's pruning baselines, the base teacher pruned to the
-#: VGG-1-32 widths (ratio 8) on the students' schedule and seeds, tested
-#: through the plain detector each training exports (configs/pruning).
+#: VGG-1-32 widths (ratio 8) on the students' iterations and seeds (their
+#: finetune lr is their configs' own), tested through the plain detector
+#: each training exports (configs/pruning).
 PRUNED_CONFIG = 'configs/demo/rfcn_vgg1-4-pruned8_demo.py'
 PRUNING_STAGES: Tuple[Stage, ...] = (
     Stage('taylor', 'Pruned VGG-1-4 -> VGG-1-32 widths, Taylor (Molchanov '

@@ -26,7 +26,8 @@ def test_pruning_stages_only_when_asked(tmp_path):
             assert run.depends == ['teacher']
             assert run.stage.splits == scratch.stage.splits
             assert run.max_iters == scratch.max_iters  # students' schedule
-            assert run.lr == scratch.lr
+            # their own finetune lr, chosen on val (configs/demo/*pruned8*)
+            assert run.lr == 0.05 and scratch.lr == 0.1
             assert run.test_config == demo_plan.PRUNED_CONFIG
             assert run.test_checkpoint == f'{run.work_dir}/pruned_iter_' \
                 f'{run.max_iters}.pth'

@@ -24,19 +24,18 @@ variant's median step time and its ratio to the first variant's.
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from typing import Callable, Dict, List, Sequence, Tuple
 
 # Before torch loads libgomp (see qmimic_mm.analysis.benchmark).
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
-from qmimic_mm.analysis.flops import quiet_logger  # noqa: E402  (first)
+from qmimic_mm.analysis.train_step import \
+    build_train_step  # noqa: E402  (first: stack fixes)
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
-                             check_data_roots, prepare_config,
                              report_user_errors)
 
 
@@ -78,21 +77,8 @@ def build_step(config: str, options: Dict[str, object],
                seed: int = 0) -> Callable[[], float]:
     """A function that runs one training step of ``config`` with
     ``options`` (next batch + ``train_step``) and returns its seconds."""
-    from mmengine.runner import Runner
-    cfg = prepare_config(config, options, 'none',
-                         tempfile.mkdtemp(prefix='train_step_'))
-    check_data_roots(cfg, ['train_dataloader'])
-    if 'teacher_ckpt' in cfg.model and cfg.model.teacher_ckpt is not None \
-            and not os.path.isfile(cfg.model.teacher_ckpt):
-        cfg.model.teacher_ckpt = None  # timing does not need its weights
-    cfg.log_level = 'ERROR'
-    cfg.randomness = dict(seed=seed, deterministic=False)
-    with quiet_logger():
-        runner = Runner.from_cfg(cfg)
-        loader = runner.build_dataloader(cfg.train_dataloader)
-        optim = runner.build_optim_wrapper(cfg.optim_wrapper)
-    model = runner.model
-    model.train()
+    model, loader, optim = build_train_step(config, options, seed,
+                                            keep_teacher_weights=True)
     batches = iter(loader)
 
     def step() -> float:

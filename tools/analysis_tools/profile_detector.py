@@ -36,16 +36,16 @@ import tempfile
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
 from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
-    DEFAULT_SHAPE, build_detector, load_detector_config, quiet_logger,
+    DEFAULT_SHAPE, build_detector, load_detector_config,
     synthetic_batch)
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.analysis.benchmark import keep_freed_memory  # noqa: E402
+from qmimic_mm.analysis.train_step import build_train_step  # noqa: E402
 from qmimic_mm.analysis.stage_profiler import (  # noqa: E402
     INFERENCE_PARTS, TRAIN_PARTS, StageProfiler, format_parts, parts_of)
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
-                             check_data_roots, prepare_config,
                              report_user_errors)
 
 
@@ -109,20 +109,7 @@ def profile_inference(config: str, checkpoint: str = None,
 def profile_train_step(config: str, repeat: int = 5, warmup: int = 2,
                        cfg_options: dict = None) -> dict:
     """Per-part milliseconds of one training step (data to optimizer)."""
-    from mmengine.runner import Runner
-    cfg = prepare_config(config, cfg_options, 'none',
-                         tempfile.mkdtemp(prefix='profile_'))
-    check_data_roots(cfg, ['train_dataloader'])
-    model_cfg = cfg.model
-    if 'teacher_ckpt' in model_cfg:
-        model_cfg.teacher_ckpt = None  # timing does not need its weights
-    cfg.log_level = 'ERROR'
-    with quiet_logger():
-        runner = Runner.from_cfg(cfg)
-        loader = runner.build_dataloader(cfg.train_dataloader)
-        optim = runner.build_optim_wrapper(cfg.optim_wrapper)
-    model = runner.model
-    model.train()
+    model, loader, optim = build_train_step(config, cfg_options)
     student = getattr(model, 'student', model)
     parts = parts_of(student, TRAIN_PARTS)
     parts.append(('preprocess', model.data_preprocessor, 'forward'))

@@ -33,7 +33,7 @@ class MetricThresholdVisualizationHook(DetVisualizationHook):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.score_thr_key = score_thr_key
-        self._pending: List[Tuple[int, dict, Sequence[Any]]] = []
+        self._pending: List[Tuple[int, Sequence[Any]]] = []
 
     def after_test_iter(self, runner: Runner, batch_idx: int,
                         data_batch: dict, outputs: Sequence[Any]) -> None:
@@ -42,7 +42,7 @@ class MetricThresholdVisualizationHook(DetVisualizationHook):
             super().after_test_iter(runner, batch_idx, data_batch, outputs)
         elif self.draw:
             # Predictions only: the image is read again when drawn.
-            self._pending.append((batch_idx, {}, [o.cpu() for o in outputs]))
+            self._pending.append((batch_idx, [o.cpu() for o in outputs]))
 
     def after_test_epoch(self,
                          runner: Runner,
@@ -72,5 +72,5 @@ class MetricThresholdVisualizationHook(DetVisualizationHook):
             runner.logger.info(f'drawing detections with score >= '
                                f'{threshold:.4f} ({self.score_thr_key})')
         pending, self._pending = self._pending, []
-        for batch_idx, data_batch, outputs in pending:
-            super().after_test_iter(runner, batch_idx, data_batch, outputs)
+        for batch_idx, outputs in pending:  # the parent reads no data_batch
+            super().after_test_iter(runner, batch_idx, {}, outputs)

@@ -67,6 +67,7 @@ FACE_LIKE_NON_FACES: Tuple[int, ...] = (13, 25, 26, 30, 80)
 BLUR_CLEAR, BLUR_NORMAL, BLUR_HEAVY = 0, 1, 2
 OCC_NONE, OCC_PARTIAL, OCC_HEAVY = 0, 1, 2
 
+
 @dataclass
 class DemoFacesConfig:
     """Knobs of the demo set generator.

@@ -16,6 +16,7 @@ __all__ = [
     'WiderImageAnnotation', 'parse_wider_bbx_gt'
 ]
 
+
 @DATASETS.register_module()
 class WiderFaceOfficialDataset(BaseDetDataset):
     """WIDER FACE read from its official release layout.

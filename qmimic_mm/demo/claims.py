@@ -99,4 +99,3 @@ def sanity_line(scratch_easy: Cell) -> str:
             f'**{"yes" if ok else "no"}**' +
             ('' if ok else ' — the students are undertrained, and the '
              'comparisons between them say little.'))
-

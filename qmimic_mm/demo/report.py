@@ -14,9 +14,8 @@ from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
 from .claims import check_all, sanity_line
 from .operating_points import (GRID_IMAGES, base_rate, shortcut_cells,
                                shortcut_table)
-from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, STAGES, TEST_SPLIT,
-                   VAL_SPLIT, Plan, data_options)
-from .plan import PRUNING_STAGES  # --pruning rows
+from .plan import (ABLATIONS, MATCHING_RATIO, PRUNING_STAGES, QM_CONFIG,
+                   STAGES, TEST_SPLIT, VAL_SPLIT, Plan, data_options)
 from .runner import is_fresh
 from .stats import KIND_RULES, Cell
 from .tool_runner import ToolRunner, fmt_duration, format_options

@@ -19,8 +19,7 @@ import os
 import os.path as osp
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import (Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
-                    Union)
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.io

@@ -80,7 +80,6 @@ def ps_roi_pool(feats: Tensor,
         raise ValueError(f'feats has {c_all} channels, which is not a '
                          f'multiple of output_size**2 = {k * k}')
     c_out = c_all // (k * k)
-    num_rois = rois.size(0)
 
     boxes = rois.detach().to(torch.float64)
     batch_inds = boxes[:, 0].long()

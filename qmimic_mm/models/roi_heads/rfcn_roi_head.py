@@ -166,4 +166,3 @@ class RFCNRoIHead(StandardRoIHead):
                                 batch_data_samples, rescale=rescale)
         finally:
             self._maps_cache = None
-

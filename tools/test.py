@@ -43,9 +43,9 @@ def parse_args() -> argparse.Namespace:
         help='override config settings; keys must exist in the config')
     parser.add_argument(
         '--onnx', metavar='MODEL.onnx',
-        help='run the network part in ONNX Runtime (a file from '
-        'tools/deployment/export_onnx.py); pre/post-processing stay the '
-        'detector\'s')
+        help='run the detector in ONNX Runtime (a file from '
+        'tools/deployment/export_onnx.py; with a --boundary network file, '
+        'pre/post-processing stay the detector\'s PyTorch code)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
@@ -94,8 +94,8 @@ def main() -> None:
         from qmimic_mm.deployment import ORTDetector
         from qmimic_mm.utils import check_file
         check_file(args.onnx, '--onnx')
-        # the test loop calls model.test_step: the same preprocessing and
-        # post-processing, the network in ONNX Runtime
+        # the test loop calls model.test_step: the same batches and the
+        # same metric, the detector in ONNX Runtime
         runner.model.test_step = ORTDetector(args.onnx,
                                              runner.model).test_step
     with name_ann_file_key(cfg), name_checkpoint_key('CHECKPOINT'):

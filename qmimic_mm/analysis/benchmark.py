@@ -202,14 +202,15 @@ def make_steps(model: nn.Module, shape: Sequence[int], device: str,
 
 def make_ort_steps(model: nn.Module, batch: Dict[str, Any],
                    inputs: torch.Tensor) -> Dict[str, Callable[[], Any]]:
-    """The timed callables in ONNX Runtime: the exported detector network
-    with the detector's pre/post-processing, and the exported backbone."""
+    """The timed callables in ONNX Runtime: the whole exported detector
+    (``boundary='detector'``: preprocessing to final NMS in one graph) and
+    the exported backbone."""
     import tempfile
     from qmimic_mm.deployment import (ORTDetector, export_backbone_onnx,
-                                      export_onnx)
-    from qmimic_mm.deployment.ort_detector import ort_session
+                                      export_onnx, ort_session)
     folder = tempfile.mkdtemp(prefix='benchmark_onnx_')
-    export_onnx(model, osp.join(folder, 'detector.onnx'), inputs.cpu())
+    export_onnx(model, osp.join(folder, 'detector.onnx'),
+                batch['inputs'][0][None])
     export_backbone_onnx(model, osp.join(folder, 'backbone.onnx'),
                          inputs.cpu())
     runner = ORTDetector(osp.join(folder, 'detector.onnx'), model)

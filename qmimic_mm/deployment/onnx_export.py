@@ -1,88 +1,55 @@
-"""Export the network part of an R-FCN detector to ONNX.
+"""Export an R-FCN detector to ONNX.
 
-Boundary: the ONNX graph is everything that is a convolutional network --
-backbone (and neck), RPN head convs and the R-FCN score-map convs -- from
-the preprocessed image to four raw tensors (:data:`OUTPUT_NAMES`). What is
-data dependent stays in the project's PyTorch code, run by
-:class:`~qmimic_mm.deployment.ORTDetector`: anchor decoding and NMS of the
-proposals, PS-RoI pooling and voting, box decoding and the final NMS. That
-code is the same that ``tools/test.py`` runs, so the detections differ only
-by the float rounding of the convolutions in ONNX Runtime (~1e-6).
+Two boundaries (``export_onnx(..., boundary=...)``):
+
+* ``'detector'`` (default): the whole detector for one image,
+  :class:`~qmimic_mm.deployment.RFCNDetectionGraph` -- raw image in, boxes,
+  scores and labels out, every step in standard ONNX ops (the NMS is ONNX's
+  ``NonMaxSuppression``). A device needs ONNX Runtime and nothing else.
+* ``'network'``: only the convolutions, :class:`~qmimic_mm.deployment.
+  DenseRFCN` -- preprocessed image in, the four raw maps out; the runner
+  (:class:`~qmimic_mm.deployment.ORTDetector`) does the rest with the
+  project's PyTorch code. For profiling the network alone, or for
+  post-processing of one's own.
 
 Why not mmdeploy 1.3.1: it pins ``protobuf<=3.20.2`` (onnx 1.23 needs a
 newer one), ships custom ops built for onnxruntime 1.15, rewrites torch 1.x
 ONNX internals (``torch.onnx.utils._model_to_graph``) and has no R-FCN /
 PS-RoI support. Plain ``torch.onnx.export`` (TorchScript exporter, opset
-17; the dynamo exporter would need ``onnxscript``) covers the boundary
-above with standard ONNX ops.
+17; the dynamo exporter would need ``onnxscript``) covers both boundaries
+with standard ONNX ops.
 """
 import re
-from typing import Sequence, Tuple
+import warnings
+from typing import Dict, Sequence
 
 import torch
 from torch import Tensor, nn
 
 from qmimic_mm.utils import UserInputError
 
-#: Output tensors of the exported graph, in order.
-OUTPUT_NAMES = ('rpn_cls_score', 'rpn_bbox_pred', 'cls_maps', 'reg_maps')
+from .dense_rfcn import OUTPUT_NAMES, DenseRFCN
+from .rfcn_graph import DETECTOR_OUTPUT_NAMES, RFCNDetectionGraph
+
 #: ONNX opset used.
 OPSET = 17
+#: Export boundaries of :func:`export_onnx`.
+BOUNDARIES = ('detector', 'network')
 
 
-class DenseRFCN(nn.Module):
-    """The convolutional part of a single-level R-FCN detector.
-
-    ``forward(inputs)`` maps the preprocessed image batch (N, C, H, W) to
-    the RPN's objectness and box deltas (one level) and the R-FCN head's
-    position-sensitive class and box score maps (:data:`OUTPUT_NAMES`).
-
-    Args:
-        detector (nn.Module): An mmdet two-stage detector whose
-            ``roi_head`` is :class:`~qmimic_mm.models.RFCNRoIHead` and
-            whose RPN has one feature level.
-
-    Example:
-        >>> dense = DenseRFCN(model).eval()
-        >>> rpn_cls, rpn_reg, cls_maps, reg_maps = dense(inputs)
-    """
-
-    def __init__(self, detector: nn.Module, config: str = 'model') -> None:
-        super().__init__()
-        roi_head = getattr(detector, 'roi_head', None)
-        bbox_head = getattr(roi_head, 'bbox_head', None)
-        if not hasattr(bbox_head, 'forward_score_maps'):
-            raise UserInputError(
-                f'{config}: cannot export op {type(roi_head).__name__} '
-                f'(model.roi_head): it is not an R-FCN '
-                'head: the exporter handles RFCNRoIHead detectors (configs/'
-                'rfcn, configs/demo); export a detector config')
-        self.detector = detector
-
-    def forward(self, inputs: Tensor) -> Tuple[Tensor, ...]:
-        det = self.detector
-        feats = det.extract_feat(inputs)
-        rpn_cls, rpn_reg = det.rpn_head(feats)
-        if len(rpn_cls) != 1:
-            raise UserInputError('model.rpn_head has several feature levels; '
-                                 'the exporter handles single-level RPNs')
-        cls_maps, reg_maps = det.roi_head.bbox_head.forward_score_maps(
-            feats[det.roi_head.feat_index])
-        return rpn_cls[0], rpn_reg[0], cls_maps, reg_maps
-
-
-def _export(module: nn.Module, example: Tensor, out: str,
-            output_names: Sequence[str], config: str) -> None:
-    """``torch.onnx.export`` with dynamic N, H, W; failures become one
-    :class:`UserInputError` naming the op and the config."""
-    axes = {'inputs': {0: 'batch', 2: 'height', 3: 'width'}}
-    for name in output_names:
-        axes[name] = {0: 'batch', 2: 'feat_height', 3: 'feat_width'}
+def _export(module: nn.Module, example: Tensor, out: str, input_name: str,
+            output_names: Sequence[str], axes: Dict[str, Dict[int, str]],
+            config: str) -> None:
+    """``torch.onnx.export`` with the given dynamic axes; failures become
+    one :class:`UserInputError` naming the op and the config."""
     try:
-        with torch.no_grad():
+        # the tracer warns about every Python branch and size it records;
+        # the graph is tested against PyTorch instead
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter('ignore')
             torch.onnx.export(
                 module, (example, ), out, dynamo=False, opset_version=OPSET,
-                input_names=['inputs'], output_names=list(output_names),
+                input_names=[input_name], output_names=list(output_names),
                 dynamic_axes=axes)
     except UserInputError:
         raise
@@ -100,24 +67,56 @@ def _export(module: nn.Module, example: Tensor, out: str,
             'only quantizer neck) or give it an ONNX symbolic') from err
 
 
-def export_onnx(detector: nn.Module, out: str,
-                example: Tensor, config: str = 'model') -> None:
-    """Export :class:`DenseRFCN` of ``detector`` (eval mode) to ``out``.
+def preprocessed(detector: nn.Module, image: Tensor) -> Tensor:
+    """``image`` (N, C, H, W) through the detector's data preprocessor."""
+    with torch.no_grad():
+        return detector.data_preprocessor(dict(inputs=list(image)),
+                                          False)['inputs']
+
+
+def export_onnx(detector: nn.Module,
+                out: str,
+                image: Tensor,
+                config: str = 'model',
+                boundary: str = 'detector') -> None:
+    """Export ``detector`` (eval mode) to the ONNX file ``out``.
 
     Args:
         detector (nn.Module): The R-FCN detector.
         out (str): Path of the ``.onnx`` file.
-        example (Tensor): A preprocessed input (1, C, H, W) to trace with;
-            height and width are dynamic in the exported graph.
+        image (Tensor): An image to trace with, (1, C, H, W) as the data
+            preprocessor receives it (e.g. uint8); height and width are
+            dynamic in the exported graph.
         config (str): Config name for error messages.
+        boundary (str): ``'detector'`` (input ``image``, outputs
+            :data:`DETECTOR_OUTPUT_NAMES`) or ``'network'`` (input
+            ``inputs``, the preprocessed batch; outputs
+            :data:`OUTPUT_NAMES`). Defaults to ``'detector'``.
     """
-    _export(DenseRFCN(detector, config).eval(), example, out, OUTPUT_NAMES,
-            config)
+    if boundary not in BOUNDARIES:
+        raise UserInputError(f'boundary must be one of {BOUNDARIES}, got '
+                             f'{boundary!r}')
+    if boundary == 'network':
+        axes = {'inputs': {0: 'batch', 2: 'height', 3: 'width'}}
+        axes.update({name: {0: 'batch', 2: 'feat_height', 3: 'feat_width'}
+                     for name in OUTPUT_NAMES})
+        _export(DenseRFCN(detector, config).eval(),
+                preprocessed(detector, image), out, 'inputs', OUTPUT_NAMES,
+                axes, config)
+        return
+    if image.dim() != 4 or image.size(0) != 1:
+        raise UserInputError(f'the detector graph takes one image (1, C, H, '
+                             f'W), got shape {tuple(image.shape)}')
+    axes = {'image': {2: 'height', 3: 'width'}}
+    axes.update({name: {0: 'detections'} for name in DETECTOR_OUTPUT_NAMES})
+    _export(RFCNDetectionGraph(detector, config).eval(), image, out,
+            'image', DETECTOR_OUTPUT_NAMES, axes, config)
 
 
 def export_backbone_onnx(detector: nn.Module, out: str, example: Tensor,
                          config: str = 'model') -> None:
-    """Export ``detector.extract_feat`` (last map) alone, for timing."""
+    """Export ``detector.extract_feat`` (last map) of a preprocessed
+    (N, C, H, W) batch alone, for timing."""
 
     class Backbone(nn.Module):
 
@@ -128,4 +127,5 @@ def export_backbone_onnx(detector: nn.Module, out: str, example: Tensor,
         def forward(self, inputs: Tensor) -> Tensor:
             return self.det.extract_feat(inputs)[-1]
 
-    _export(Backbone(detector).eval(), example, out, ['feats'], config)
+    _export(Backbone(detector).eval(), example, out, 'inputs', ['feats'],
+            {'inputs': {0: 'batch', 2: 'height', 3: 'width'}}, config)

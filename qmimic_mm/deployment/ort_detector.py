@@ -1,14 +1,16 @@
-"""Run an exported R-FCN in ONNX Runtime, with the detector's own
-pre- and post-processing."""
+"""Run an exported R-FCN detector in ONNX Runtime."""
 import importlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
+from mmdet.structures.bbox import scale_boxes
+from mmengine.structures import InstanceData
 from torch import nn
 
 from qmimic_mm.utils import UserInputError
 
-from .onnx_export import OUTPUT_NAMES
+from .dense_rfcn import OUTPUT_NAMES
+from .rfcn_graph import DETECTOR_OUTPUT_NAMES
 
 
 def import_onnxruntime() -> Any:
@@ -26,7 +28,8 @@ GRAPH_OPTIMIZATION_LEVELS = ('disable', 'basic', 'extended', 'all')
 
 
 def ort_session(onnx_file: str, threads: Optional[int] = None,
-                graph_optimization: str = 'extended') -> Any:
+                graph_optimization: str = 'extended',
+                profile_prefix: Optional[str] = None) -> Any:
     """A CPU ``InferenceSession`` with ``threads`` intra-op threads
     (default: torch's thread count), sequential execution and no inter-op
     parallelism.
@@ -40,6 +43,9 @@ def ort_session(onnx_file: str, threads: Optional[int] = None,
     channel layers to 8-channel blocks), the VGG16 R-FCN network 7087 vs
     5641 ms (not investigated further). Same outputs up to float
     rounding.
+
+    ``profile_prefix`` turns on ONNX Runtime's per-node profiler, writing
+    ``<prefix>_<date>.json`` (``session.end_profiling()`` returns the name).
     """
     ort = import_onnxruntime()
     if graph_optimization not in GRAPH_OPTIMIZATION_LEVELS:
@@ -59,30 +65,37 @@ def ort_session(onnx_file: str, threads: Optional[int] = None,
     options.intra_op_num_threads = threads or torch.get_num_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
     return ort.InferenceSession(onnx_file, options,
                                 providers=['CPUExecutionProvider'])
 
 
 class ORTDetector:
-    """An R-FCN detector whose network part runs in ONNX Runtime.
+    """An R-FCN detector run by ONNX Runtime, with ``model.test_step``'s
+    interface (a dataloader batch in, ``DetDataSample`` s out).
 
-    ``test_step(data)`` does what the PyTorch detector's ``test_step``
-    does: the detector's ``data_preprocessor``; the exported graph
-    (:class:`~qmimic_mm.deployment.DenseRFCN`) in ONNX Runtime; then the
-    detector's own RPN ``predict_by_feat`` (decoding, NMS), R-FCN
-    ``predict_from_maps`` (PS-RoI pooling, voting, decoding, NMS) and
-    ``add_pred_to_datasample``. Only the convolutions change runtime.
+    Two kinds of exported graph (:func:`~qmimic_mm.deployment.export_onnx`):
+
+    * ``boundary='detector'`` (:data:`DETECTOR_OUTPUT_NAMES`): each image
+      runs through the graph alone; the runner only rescales the boxes to
+      the original image (``scale_factor``) and fills the data sample.
+    * ``boundary='network'`` (:data:`OUTPUT_NAMES`): the detector's
+      ``data_preprocessor``, the graph, then the detector's own RPN
+      ``predict_by_feat`` and R-FCN ``predict_from_maps`` in PyTorch.
 
     Args:
-        onnx_file (str): File written by
-            :func:`~qmimic_mm.deployment.export_onnx`.
-        detector (nn.Module): The detector built from the same config
-            (its weights are not used; its heads' test code and configs
-            are).
+        onnx_file (str): File written by ``export_onnx``.
+        detector (nn.Module): The detector built from the same config (its
+            weights are not used; its metadata handling, and for
+            ``'network'`` graphs its heads' test code, are).
         threads (int, optional): ONNX Runtime intra-op threads. Defaults
             to torch's thread count.
         graph_optimization (str): ONNX Runtime graph optimisation level
             (:func:`ort_session`). Defaults to ``'extended'``.
+        profile_prefix (str, optional): Turn on ONNX Runtime's profiler
+            (:func:`ort_session`).
 
     Example:
         >>> runner = ORTDetector('model.onnx', build_detector(cfg))
@@ -91,25 +104,52 @@ class ORTDetector:
 
     def __init__(self, onnx_file: str, detector: nn.Module,
                  threads: Optional[int] = None,
-                 graph_optimization: str = 'extended') -> None:
-        self.session = ort_session(onnx_file, threads, graph_optimization)
+                 graph_optimization: str = 'extended',
+                 profile_prefix: Optional[str] = None) -> None:
+        self.session = ort_session(onnx_file, threads, graph_optimization,
+                                   profile_prefix)
         names = tuple(o.name for o in self.session.get_outputs())
-        if names != OUTPUT_NAMES:
+        if names not in (OUTPUT_NAMES, DETECTOR_OUTPUT_NAMES):
             raise UserInputError(
-                f'{onnx_file}: outputs {names}, expected {OUTPUT_NAMES}; '
-                'export it with tools/deployment/export_onnx.py')
+                f'{onnx_file}: outputs {names}, expected '
+                f'{DETECTOR_OUTPUT_NAMES} or {OUTPUT_NAMES}; export it with '
+                'tools/deployment/export_onnx.py')
+        self.boundary = 'detector' if names == DETECTOR_OUTPUT_NAMES \
+            else 'network'
         self.detector = detector.eval()
 
     def network(self, inputs: torch.Tensor) -> List[torch.Tensor]:
-        """The four raw outputs of the graph for preprocessed inputs."""
+        """The four raw outputs of a ``'network'`` graph for preprocessed
+        inputs."""
         outs = self.session.run(
             None, {'inputs': inputs.detach().cpu().contiguous().numpy()})
         return [torch.from_numpy(o) for o in outs]
+
+    def detect(self, image: torch.Tensor,
+               scale_factor: Sequence[float] = (1., 1.)) -> InstanceData:
+        """Detections of a ``'detector'`` graph for one (C, H, W) image, in
+        the original image's pixels (boxes divided by ``scale_factor``,
+        ``(w_scale, h_scale)`` as mmdet's ``Resize`` stores it)."""
+        boxes, scores, labels = self.session.run(
+            None, {'image': image.detach().cpu()[None].contiguous().numpy()})
+        boxes = torch.from_numpy(boxes)
+        if tuple(scale_factor) != (1., 1.):
+            boxes = scale_boxes(boxes, [1 / s for s in scale_factor])
+        return InstanceData(bboxes=boxes, scores=torch.from_numpy(scores),
+                            labels=torch.from_numpy(labels))
 
     @torch.no_grad()
     def test_step(self, data: Dict[str, Any]) -> list:
         """Detections for a dataloader batch, as ``model.test_step``."""
         det = self.detector
+        if self.boundary == 'detector':
+            samples = data['data_samples']
+            results = [
+                self.detect(image, sample.metainfo.get('scale_factor',
+                                                       (1., 1.)))
+                for image, sample in zip(data['inputs'], samples)
+            ]
+            return det.add_pred_to_datasample(samples, results)
         data = det.data_preprocessor(data, False)
         inputs, samples = data['inputs'], data['data_samples']
         rpn_cls, rpn_reg, cls_maps, reg_maps = self.network(inputs)

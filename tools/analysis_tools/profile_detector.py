@@ -17,10 +17,11 @@ adds a few microseconds per op, so compare parts, not absolute totals with
   weights unless ``--checkpoint``): preprocess, backbone, RPN head,
   proposals (decode + NMS), R-FCN score maps, RoI pooling (PS-RoI), R-FCN
   voting, box decoding + NMS, post-processing; with ``--runtime
-  onnxruntime`` the network part (backbone, RPN convs, score-map convs)
-  runs as one ONNX Runtime call (:class:`qmimic_mm.deployment.ORTDetector`,
-  the part ``network (ONNX Runtime)``) and the rest is the same PyTorch
-  code;
+  onnxruntime`` the whole detector is exported to one ONNX graph
+  (:class:`qmimic_mm.deployment.RFCNDetectionGraph`) and the same parts
+  come from ONNX Runtime's per-node profiler, by node name
+  (:mod:`qmimic_mm.analysis.ort_profile`); the session call and the Python
+  around it are ``other (session call, Python)``;
 * train (one optimiser step on the config's training data; a detector or
   a distillation config): data loading, preprocess, student backbone, RPN
   head / targets + loss / proposals, RoI assign, OHEM / RoI sampling, score
@@ -30,7 +31,9 @@ adds a few microseconds per op, so compare parts, not absolute totals with
 import argparse
 import os
 import os.path as osp
+import statistics
 import tempfile
+import time
 
 # Before torch loads libgomp (see qmimic_mm.analysis.benchmark).
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
@@ -42,6 +45,7 @@ import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.analysis.benchmark import keep_freed_memory  # noqa: E402
+from qmimic_mm.analysis.ort_profile import graph_part_times  # noqa: E402
 from qmimic_mm.analysis.train_step import build_train_step  # noqa: E402
 from qmimic_mm.analysis.stage_profiler import (  # noqa: E402
     INFERENCE_PARTS, TRAIN_PARTS, StageProfiler, format_parts, parts_of)
@@ -72,8 +76,9 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-#: Part of the ONNX Runtime call (``--runtime onnxruntime``).
-NETWORK_PART = 'network (ONNX Runtime)'
+#: What the ONNX Runtime profile does not cover: the session call, the
+#: rescale to the original image and the data sample (Python).
+ORT_OTHER = 'other (session call, Python)'
 
 
 def profile_inference(config: str, checkpoint: str = None,
@@ -81,29 +86,47 @@ def profile_inference(config: str, checkpoint: str = None,
                       fuse_conv_bn: bool = False,
                       cfg_options: dict = None,
                       runtime: str = 'torch') -> dict:
-    """Per-part milliseconds of ``test_step`` on one random image, with
-    the network in PyTorch or (``runtime='onnxruntime'``) in ONNX
-    Runtime."""
+    """Per-part milliseconds of ``test_step`` on one random image, in
+    PyTorch or (``runtime='onnxruntime'``) as the exported detector graph
+    in ONNX Runtime."""
     cfg = load_detector_config(config, cfg_options)
     model = build_detector(cfg, checkpoint, fuse_conv_bn)
     batch = synthetic_batch(model, shape)
-    parts = parts_of(model, INFERENCE_PARTS)
-    step = model.test_step
     if runtime == 'onnxruntime':
-        from qmimic_mm.deployment import (ORTDetector, export_onnx,
-                                          import_onnxruntime)
-        import_onnxruntime()  # the install hint before exporting
-        with torch.no_grad():
-            inputs = model.data_preprocessor(batch, False)['inputs']
-        onnx_file = osp.join(tempfile.mkdtemp(prefix='profile_onnx_'),
-                             'detector.onnx')
-        export_onnx(model, onnx_file, inputs, osp.basename(config))
-        runner = ORTDetector(onnx_file, model)
-        parts.insert(1, (NETWORK_PART, runner, 'network'))
-        step = runner.test_step
-    profiler = StageProfiler(parts)
+        return profile_onnxruntime(model, batch, osp.basename(config),
+                                   repeat, warmup)
+    profiler = StageProfiler(parts_of(model, INFERENCE_PARTS))
     with torch.no_grad():
-        return profiler.run(lambda: step(batch), repeat, warmup)
+        return profiler.run(lambda: model.test_step(batch), repeat, warmup)
+
+
+def profile_onnxruntime(model: torch.nn.Module, batch: dict, name: str,
+                        repeat: int, warmup: int) -> dict:
+    """Per-part milliseconds of the whole detector exported to ONNX
+    (``boundary='detector'``): ONNX Runtime's own profiler times every
+    node, and the node names give the parts (:data:`GRAPH_PARTS`); the
+    rest of the wall time of a call is :data:`ORT_OTHER`."""
+    from qmimic_mm.deployment import (ORTDetector, export_onnx,
+                                      import_onnxruntime)
+    from qmimic_mm.deployment.rfcn_graph import GRAPH_PARTS
+    import_onnxruntime()  # the install hint before exporting
+    folder = tempfile.mkdtemp(prefix='profile_onnx_')
+    onnx_file = osp.join(folder, 'detector.onnx')
+    export_onnx(model, onnx_file, batch['inputs'][0][None], name)
+    runner = ORTDetector(onnx_file, model,
+                         profile_prefix=osp.join(folder, 'ort_profile'))
+    totals = []
+    for i in range(warmup + repeat):
+        start = time.perf_counter()
+        runner.test_step(batch)
+        if i >= warmup:
+            totals.append((time.perf_counter() - start) * 1e3)
+    times = graph_part_times(runner.session.end_profiling(), repeat,
+                             GRAPH_PARTS)
+    times['total'] = statistics.mean(totals)
+    times[ORT_OTHER] = times['total'] - sum(
+        v for k, v in times.items() if k != 'total')
+    return times
 
 
 def profile_train_step(config: str, repeat: int = 5, warmup: int = 2,
@@ -159,9 +182,6 @@ def main() -> None:
                                   args.repeat, args.warmup,
                                   args.fuse_conv_bn, args.cfg_options,
                                   args.runtime)
-        if args.runtime == 'onnxruntime':  # parts that ran in the graph
-            times = {k: v for k, v in times.items()
-                     if v > 0 or k in ('other', 'total')}
         print(f'\ninference ({args.runtime}), {args.shape[0]}x'
               f'{args.shape[1]}, conv+bn '
               f'{"fused" if args.fuse_conv_bn else "unfused"}:')

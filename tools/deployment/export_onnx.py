@@ -1,15 +1,20 @@
 """Export a trained R-FCN detector to ONNX and check it in ONNX Runtime.
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx
-        [--shape H W] [--no-verify] [--cfg-options K=V ...]
+        [--boundary detector|network] [--shape H W] [--no-verify]
+        [--cfg-options K=V ...]
 
-The graph holds the network (backbone, RPN convs, R-FCN score-map convs) up
-to its raw outputs; :class:`qmimic_mm.deployment.ORTDetector` runs it with
-the detector's own pre/post-processing (proposal NMS, PS-RoI pooling,
-voting, final NMS), see :mod:`qmimic_mm.deployment.onnx_export` for why this
-boundary. Unless ``--no-verify``, the exported model and PyTorch detect on
-one random image of ``--shape`` and the largest box / score difference is
-printed.
+``--boundary detector`` (default) exports the whole detector for one image:
+input ``image`` (1, C, H, W) as the test pipeline hands it to the model
+(after resizing, before normalisation), outputs ``boxes`` (M, 4) in that
+image's pixels, ``scores`` (M,) and ``labels`` (M,), by score; everything
+between (normalisation, padding, network, proposals and their NMS, PS-RoI
+pooling, voting, box decoding, final NMS) is in the graph, so a device needs
+only ONNX Runtime. ``--boundary network`` exports the convolutions alone
+(see :mod:`qmimic_mm.deployment.onnx_export`). Both run in
+``tools/test.py --onnx``. Unless ``--no-verify``, the exported model and
+PyTorch detect on one random image of ``--shape`` and the largest box /
+score difference is printed.
 """
 import argparse
 import os.path as osp
@@ -19,8 +24,8 @@ from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
-from qmimic_mm.deployment import (ORTDetector, export_onnx,  # noqa: E402
-                                  import_onnxruntime)
+from qmimic_mm.deployment import (BOUNDARIES, ORTDetector,  # noqa: E402
+                                  export_onnx, import_onnxruntime)
 from qmimic_mm.utils import (add_debug_flag, check_checkpoint,  # noqa: E402
                              report_user_errors)
 
@@ -30,6 +35,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='detector config')
     parser.add_argument('checkpoint', help='detector checkpoint')
     parser.add_argument('--out', required=True, help='output .onnx file')
+    parser.add_argument('--boundary', choices=BOUNDARIES,
+                        default='detector',
+                        help='whole detector (default) or the convolutions '
+                        'only')
     parser.add_argument('--shape', type=int, nargs=2, default=[192, 256],
                         metavar=('H', 'W'),
                         help='trace / verification image size')
@@ -59,9 +68,8 @@ def main() -> None:
     check_checkpoint(args.checkpoint, 'CHECKPOINT')
     model = build_detector(cfg, args.checkpoint)
     batch = synthetic_batch(model, args.shape)
-    with torch.no_grad():
-        example = model.data_preprocessor(batch, False)['inputs']
-    export_onnx(model, args.out, example, osp.basename(args.config))
+    export_onnx(model, args.out, batch['inputs'][0][None],
+                osp.basename(args.config), args.boundary)
     print(f'wrote {args.out}')
     if not args.no_verify:
         runner = ORTDetector(args.out, model)

@@ -1,0 +1,82 @@
+"""The exportable pieces of the detector graph against the mmcv / mmdet
+code they stand for, in PyTorch and in ONNX Runtime."""
+import pytest
+import torch
+from mmcv.ops import nms
+from mmdet.models.task_modules.coders import DeltaXYWHBBoxCoder
+
+from qmimic_mm.deployment.onnx_nms import onnx_nms
+from qmimic_mm.deployment.rfcn_graph import decode_deltas
+
+
+def random_boxes(num: int, seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    xy = torch.rand(num, 2, generator=gen) * 200
+    wh = torch.rand(num, 2, generator=gen) * 60 + 1
+    scores = torch.rand(num, generator=gen)  # distinct (float32 draws)
+    return torch.cat([xy, xy + wh], 1), scores
+
+
+class NMS(torch.nn.Module):
+
+    def __init__(self, iou: float, score: float, max_num: int) -> None:
+        super().__init__()
+        self.args = (iou, score, max_num)
+
+    def forward(self, boxes, scores):
+        return onnx_nms(boxes, scores, *self.args)
+
+
+@pytest.mark.parametrize('num,max_num', [(50, 300), (2000, 300), (700, 5)])
+def test_onnx_nms_equals_mmcv(num, max_num):
+    boxes, scores = random_boxes(num)
+    keep = onnx_nms(boxes, scores, 0.5, -1., max_num)
+    assert torch.equal(keep, nms(boxes, scores, 0.5)[1][:max_num])
+
+
+def test_onnx_nms_score_threshold_is_strict():
+    boxes = torch.tensor([[0., 0, 10, 10], [20, 20, 30, 30], [40, 0, 50, 9]])
+    scores = torch.tensor([0.5, 0.01, 0.2])
+    # 0.01 is not above the threshold 0.01 (mmdet: scores > score_thr)
+    assert onnx_nms(boxes, scores, 0.3, 0.01, 10).tolist() == [0, 2]
+    with pytest.raises(ValueError, match='max_num must be > 0'):
+        onnx_nms(boxes, scores, 0.3, 0.01, 0)
+
+
+@pytest.mark.parametrize('score_thr', [-1., 0.3])
+def test_onnx_nms_runs_as_the_onnx_op(tmp_path, score_thr):
+    """Exported, it is one NonMaxSuppression node that keeps the same boxes
+    in the same order (distinct scores: no ties to break)."""
+    ort = pytest.importorskip('onnxruntime')
+    import onnx
+    boxes, scores = random_boxes(2000, seed=1)
+    out = str(tmp_path / 'nms.onnx')
+    module = NMS(0.7, score_thr, 300)
+    torch.onnx.export(module, (boxes, scores), out, dynamo=False,
+                      opset_version=17, input_names=['boxes', 'scores'],
+                      dynamic_axes={'boxes': {0: 'n'}, 'scores': {0: 'n'}})
+    ops = [node.op_type for node in onnx.load(out).graph.node]
+    assert ops.count('NonMaxSuppression') == 1
+    session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
+    for num in (2000, 400):  # dynamic box count
+        got, = session.run(None, {'boxes': boxes[:num].numpy(),
+                                  'scores': scores[:num].numpy()})
+        want = module(boxes[:num], scores[:num])
+        assert got.tolist() == want.tolist()
+        if num == 2000:
+            assert len(want) == 300  # the cap, not the boxes, ends it
+
+
+@pytest.mark.parametrize('num_classes', [1, 3])
+def test_decode_deltas_equals_mmdet_coder(num_classes):
+    gen = torch.Generator().manual_seed(0)
+    rois, _ = random_boxes(40)
+    deltas = torch.randn(40, 4 * num_classes, generator=gen)
+    deltas[0, 2] = 9.  # beyond the wh_ratio_clip
+    coder = DeltaXYWHBBoxCoder(target_means=[0., 0., 0., 0.],
+                               target_stds=[0.1, 0.1, 0.2, 0.2])
+    want = coder.decode(rois, deltas, max_shape=(150, 180))
+    got = decode_deltas(rois, deltas, coder, torch.tensor([150., 180.]))
+    assert got.shape == (40, num_classes, 4)
+    assert torch.equal(got.reshape(40, -1), want)
+    assert got[..., 0::2].max() == 180 and got[..., 1::2].max() == 150

@@ -73,6 +73,9 @@ from qmimic_mm.utils import (UserInputError, check_file,  # noqa: E402
 
 #: Timed parts, in the order they are run and printed.
 PARTS = ('detector', 'backbone')
+#: How the detector runs (``--runtime``); the backbone always runs as the
+#: runtime runs the network (PyTorch, or its own ONNX graph).
+RUNTIMES = ('torch', 'torch-graph', 'cuda-graph', 'onnxruntime')
 
 
 def add_common_args(parser: argparse.ArgumentParser, repeat: int,
@@ -95,10 +98,12 @@ def add_common_args(parser: argparse.ArgumentParser, repeat: int,
         '--threads', type=int, default=None,
         help='torch CPU threads (default: torch\'s, one per core)')
     parser.add_argument(
-        '--runtime', choices=['torch', 'onnxruntime'], default='torch',
-        help='run the network in PyTorch or ONNX Runtime (exported with '
-        'qmimic_mm.deployment; pre/post-processing stay in PyTorch); '
-        'default: torch')
+        '--runtime', choices=RUNTIMES, default='torch',
+        help='torch: model.test_step; torch-graph: the exportable detector '
+        'graph (qmimic_mm.deployment.RFCNDetectionGraph) in PyTorch; '
+        'cuda-graph: the same with its network replayed from a CUDA graph '
+        '(--device cuda); onnxruntime: the whole detector exported to ONNX, '
+        'in ONNX Runtime (CPU). Default: torch')
     parser.add_argument(
         '--default-malloc', action='store_true',
         help='leave glibc malloc as it is (default: keep freed memory, so '
@@ -188,10 +193,15 @@ def make_steps(model: nn.Module, shape: Sequence[int], device: str,
         inputs = model.data_preprocessor(batch, False)['inputs'].to(device)
     if runtime == 'onnxruntime':
         return make_ort_steps(model, batch, inputs)
+    test_step = model.test_step
+    if runtime in ('torch-graph', 'cuda-graph'):
+        from qmimic_mm.deployment import TorchGraphDetector
+        test_step = TorchGraphDetector(
+            model, cuda_graph=runtime == 'cuda-graph').test_step
 
     def detector() -> Any:
         with torch.no_grad():
-            return model.test_step(batch)
+            return test_step(batch)
 
     def backbone() -> Any:
         with torch.no_grad():
@@ -279,9 +289,11 @@ def benchmark(configs: Sequence[str],
         fuse_conv_bn (bool): Fold batch norm into the convs.
         with_flops (bool): Also count FLOPs / params with :mod:`.flops`.
         cfg_options (dict, optional): Overrides applied to every config.
-        runtime (str): ``'torch'`` or ``'onnxruntime'`` (CPU only): the
-            network exported to ONNX (:mod:`qmimic_mm.deployment`), the
-            rest of the detector in PyTorch.
+        runtime (str): One of :data:`RUNTIMES`: ``'torch'``
+            (``model.test_step``), ``'torch-graph'`` / ``'cuda-graph'``
+            (:class:`~qmimic_mm.deployment.TorchGraphDetector`, the latter
+            CUDA only) or ``'onnxruntime'`` (CPU only; the whole detector
+            and the backbone exported to ONNX).
 
     Returns:
         list[dict]: Per config: ``config``, ``params`` (always),
@@ -290,6 +302,11 @@ def benchmark(configs: Sequence[str],
         (median, milliseconds).
     """
     check_rounds(repeat, warmup)
+    if runtime not in RUNTIMES:
+        raise UserInputError(f'--runtime must be one of {RUNTIMES}, got '
+                             f'{runtime!r}')
+    if runtime == 'cuda-graph' and device != 'cuda':
+        raise UserInputError('--runtime cuda-graph needs --device cuda')
     if runtime == 'onnxruntime':
         if device != 'cpu':
             raise UserInputError('--runtime onnxruntime runs on the CPU; '

@@ -1,16 +1,14 @@
 """Run an exported R-FCN detector in ONNX Runtime."""
 import importlib
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Tuple
 
 import torch
-from mmdet.structures.bbox import scale_boxes
-from mmengine.structures import InstanceData
 from torch import nn
 
 from qmimic_mm.utils import UserInputError
 
 from .dense_rfcn import OUTPUT_NAMES
-from .rfcn_graph import DETECTOR_OUTPUT_NAMES
+from .rfcn_graph import DETECTOR_OUTPUT_NAMES, detect_per_image
 
 
 def import_onnxruntime() -> Any:
@@ -125,31 +123,19 @@ class ORTDetector:
             None, {'inputs': inputs.detach().cpu().contiguous().numpy()})
         return [torch.from_numpy(o) for o in outs]
 
-    def detect(self, image: torch.Tensor,
-               scale_factor: Sequence[float] = (1., 1.)) -> InstanceData:
-        """Detections of a ``'detector'`` graph for one (C, H, W) image, in
-        the original image's pixels (boxes divided by ``scale_factor``,
-        ``(w_scale, h_scale)`` as mmdet's ``Resize`` stores it)."""
-        boxes, scores, labels = self.session.run(
+    def detect(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """Boxes, scores and labels of a ``'detector'`` graph for one
+        (C, H, W) image."""
+        outs = self.session.run(
             None, {'image': image.detach().cpu()[None].contiguous().numpy()})
-        boxes = torch.from_numpy(boxes)
-        if tuple(scale_factor) != (1., 1.):
-            boxes = scale_boxes(boxes, [1 / s for s in scale_factor])
-        return InstanceData(bboxes=boxes, scores=torch.from_numpy(scores),
-                            labels=torch.from_numpy(labels))
+        return tuple(torch.from_numpy(o) for o in outs)
 
     @torch.no_grad()
     def test_step(self, data: Dict[str, Any]) -> list:
         """Detections for a dataloader batch, as ``model.test_step``."""
         det = self.detector
         if self.boundary == 'detector':
-            samples = data['data_samples']
-            results = [
-                self.detect(image, sample.metainfo.get('scale_factor',
-                                                       (1., 1.)))
-                for image, sample in zip(data['inputs'], samples)
-            ]
-            return det.add_pred_to_datasample(samples, results)
+            return detect_per_image(det, data, self.detect)
         data = det.data_preprocessor(data, False)
         inputs, samples = data['inputs'], data['data_samples']
         rpn_cls, rpn_reg, cls_maps, reg_maps = self.network(inputs)

@@ -17,11 +17,13 @@ rewritten here because their mmdet versions do not trace:
 - the NMS (mmcv's op): :func:`~qmimic_mm.deployment.onnx_nms.onnx_nms`
   becomes ONNX's ``NonMaxSuppression``, which stops at ``max_per_img``.
 """
-from typing import Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from mmdet.structures.bbox import scale_boxes
+from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from qmimic_mm.utils import UserInputError
@@ -299,3 +301,23 @@ class RFCNDetectionGraph(nn.Module):
             self.preprocess(image))
         proposals = self.proposals(rpn_cls, rpn_reg, max_hw)
         return self.detections(cls_maps, reg_maps, proposals, max_hw)
+
+
+def detect_per_image(detector: nn.Module, data: Dict[str, Any],
+                     detect: Callable[[Tensor], Tuple[Tensor, ...]]
+                     ) -> List[Any]:
+    """``model.test_step`` for a dataloader batch, one image at a time
+    through ``detect`` (a runner of :class:`RFCNDetectionGraph`: (C, H, W)
+    image -> boxes, scores, labels). Boxes are scaled back to the original
+    image (divided by the sample's ``scale_factor``, ``(w, h)`` as mmdet's
+    ``Resize`` stores it, the rescale of ``model.test_step``)."""
+    samples = data['data_samples']
+    results = []
+    for image, sample in zip(data['inputs'], samples):
+        boxes, scores, labels = detect(image)
+        scale_factor = sample.metainfo.get('scale_factor', (1., 1.))
+        if tuple(scale_factor) != (1., 1.):
+            boxes = scale_boxes(boxes, [1 / s for s in scale_factor])
+        results.append(InstanceData(bboxes=boxes, scores=scores,
+                                    labels=labels))
+    return detector.add_pred_to_datasample(samples, results)

@@ -103,6 +103,25 @@ def test_table1_markdown(tool):
         'VGG16 R-FCN', 'VGG-1-4 R-FCN', 'VGG-1-32 R-FCN',
         'VGG-1-4 pruned x8 R-FCN']
     assert rows[0].split('|')[6].strip() == '1.0x'
+    # detector / backbone: the heads and NMS add time to every backbone
+    assert all(float(row.split('|')[10].strip().rstrip('x')) > 1
+               for row in rows)
+
+
+def test_benchmark_runtimes(tool):
+    """The detector graph in PyTorch runs; the CUDA graph asks for a GPU
+    in one line."""
+    result = tool(['tools/analysis_tools/benchmark.py', VGG1_32, '--shape',
+                   *map(str, SHAPE), '--repeat', '1', '--warmup', '0',
+                   '--threads', '1', '--no-flops', '--runtime',
+                   'torch-graph'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'torch-graph' in result.stdout
+    result = tool(['tools/analysis_tools/benchmark.py', VGG1_32,
+                   '--no-flops', '--runtime', 'cuda-graph'])
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        'error: --runtime cuda-graph needs --device cuda')
 
 
 def test_bad_arguments_give_one_line_errors(tool):

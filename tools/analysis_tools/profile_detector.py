@@ -70,7 +70,13 @@ def parse_args() -> argparse.Namespace:
                         help='inference: fold batch norm into the convs')
     parser.add_argument(
         '--runtime', choices=['torch', 'onnxruntime'], default='torch',
-        help='inference: run the network in PyTorch or ONNX Runtime')
+        help='inference: model.test_step in PyTorch, or the whole detector '
+        'exported to ONNX, in ONNX Runtime')
+    parser.add_argument(
+        '--device', choices=['cpu', 'cuda'], default='cpu',
+        help='inference in PyTorch: where to run. On a GPU the parts are '
+        'host time (launches, syncs): right for a launch-bound detector, '
+        'not for a compute-bound one')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     add_debug_flag(parser)
     return parser.parse_args()
@@ -85,19 +91,29 @@ def profile_inference(config: str, checkpoint: str = None,
                       shape=DEFAULT_SHAPE, repeat: int = 5, warmup: int = 2,
                       fuse_conv_bn: bool = False,
                       cfg_options: dict = None,
-                      runtime: str = 'torch') -> dict:
+                      runtime: str = 'torch', device: str = 'cpu') -> dict:
     """Per-part milliseconds of ``test_step`` on one random image, in
-    PyTorch or (``runtime='onnxruntime'``) as the exported detector graph
-    in ONNX Runtime."""
+    PyTorch (on ``device``) or (``runtime='onnxruntime'``) as the exported
+    detector graph in ONNX Runtime."""
+    if device == 'cuda' and (runtime != 'torch'
+                             or not torch.cuda.is_available()):
+        raise UserInputError('--device cuda needs a CUDA device and '
+                             '--runtime torch')
     cfg = load_detector_config(config, cfg_options)
-    model = build_detector(cfg, checkpoint, fuse_conv_bn)
+    model = build_detector(cfg, checkpoint, fuse_conv_bn, device)
     batch = synthetic_batch(model, shape)
     if runtime == 'onnxruntime':
         return profile_onnxruntime(model, batch, osp.basename(config),
                                    repeat, warmup)
     profiler = StageProfiler(parts_of(model, INFERENCE_PARTS))
+
+    def step() -> None:
+        model.test_step(batch)
+        if device == 'cuda':
+            torch.cuda.synchronize()
+
     with torch.no_grad():
-        return profiler.run(lambda: model.test_step(batch), repeat, warmup)
+        return profiler.run(step, repeat, warmup)
 
 
 def profile_onnxruntime(model: torch.nn.Module, batch: dict, name: str,
@@ -181,7 +197,7 @@ def main() -> None:
         times = profile_inference(args.config, args.checkpoint, args.shape,
                                   args.repeat, args.warmup,
                                   args.fuse_conv_bn, args.cfg_options,
-                                  args.runtime)
+                                  args.runtime, args.device)
         print(f'\ninference ({args.runtime}), {args.shape[0]}x'
               f'{args.shape[1]}, conv+bn '
               f'{"fused" if args.fuse_conv_bn else "unfused"}:')

@@ -3,7 +3,8 @@
 
     python tools/analysis_tools/table1.py [--shape H W] [--repeat N]
         [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
-        [--no-fuse-conv-bn] [--runtime torch|onnxruntime]
+        [--no-fuse-conv-bn]
+        [--runtime torch|torch-graph|cuda-graph|onnxruntime]
 
 Quantization Mimic (Wei et al., ECCV 2018), Table 1 compares the three
 R-FCN detectors on one image whose longer side is 1024 (Titan X there; CPU
@@ -15,7 +16,8 @@ a markdown table. Size is the theoretical float32 size of the parameters
 default, as in a deployed model (the paper's VGG16 has none; the configs
 add it only to train from scratch); ``--no-fuse-conv-bn`` keeps it. Threads,
 ``OMP_WAIT_POLICY`` and malloc are set as in ``benchmark.py``, whose
-docstring says why.
+docstring says why. ``Detector / backbone`` is each detector's latency over
+its own backbone's: what the heads, proposals and NMS add.
 """
 import argparse
 import os
@@ -56,7 +58,7 @@ def format_table1(results: Sequence[Dict[str, Any]]) -> str:
     header = [
         'Model', 'FLOPs', 'Params', 'Size (MB, fp32)', 'Latency (ms)',
         'Speed-up', 'Backbone FLOPs', 'Backbone latency (ms)',
-        'Backbone speed-up'
+        'Backbone speed-up', 'Detector / backbone'
     ]
     rows = [header, ['---'] + ['---:'] * (len(header) - 1)]
     det_up = speedups(results, 'detector')
@@ -72,6 +74,7 @@ def format_table1(results: Sequence[Dict[str, Any]]) -> str:
             _format_size(result['backbone_flops']),
             f'{result["backbone_ms"]:.1f}',
             f'{bb:.1f}x',
+            f'{result["detector_ms"] / result["backbone_ms"]:.2f}x',
         ])
     return '\n'.join('| ' + ' | '.join(row) + ' |' for row in rows)
 

@@ -54,7 +54,8 @@ GRAPH_PARTS = (
 def image_size(image: Tensor) -> Tensor:
     """(2,) float ``[height, width]`` of a (N, C, H, W) image, kept a
     tensor so that the exported graph reads it at run time."""
-    return torch._shape_as_tensor(image)[2:].to(torch.float32)
+    # _shape_as_tensor lives on the CPU: move it to the image's device
+    return torch._shape_as_tensor(image)[2:].to(image.device, torch.float32)
 
 
 def decode_deltas(rois: Tensor, deltas: Tensor, coder: nn.Module,

@@ -66,7 +66,11 @@ def capped_nms(boxes: Tensor,
         Tensor: (min(max_num, #kept),) int64 indices into ``boxes``.
     """
     num = boxes.size(0)
-    if max_num <= 0 or num <= CHUNK * max_num or boxes.dtype != torch.float32:
+    # On a GPU mmcv's NMS is one kernel over all boxes, while every chunk
+    # here costs host syncs: measured on an H200, the chunked pass made the
+    # proposals 10.5 of VGG-1-32 R-FCN's 19.3 ms.
+    if (max_num <= 0 or num <= CHUNK * max_num
+            or boxes.dtype != torch.float32 or not boxes.is_cpu):
         keep = nms(boxes, scores, iou_threshold, offset=offset)[1]
         return keep[:max_num] if max_num > 0 else keep
     order = scores.sort(0, descending=True)[1]

@@ -95,6 +95,13 @@ class WidthScaledVGG(BaseModule):
             training step (oneDNN's NCHW conv backward is slow on its 1-4
             channel full-resolution layers); wider layers gain nothing.
             Defaults to () (plain ``Conv2d`` everywhere).
+        tiny_conv_native_max_col_bytes (int, optional): The
+            ``native_max_col_bytes`` of those layers: inputs whose im2col
+            buffer fits also take the native kernel (cache-resident, no
+            layout copies; the demo student's conv2_1 and stages 3-5).
+            0 gives the channels-last kernel to every input of more than
+            one channel; None keeps TinyConv2d's default (1 MiB).
+            Defaults to None.
         strided_pool (bool): When no gradient is recorded (test time, a
             frozen teacher), compute the 2x2 ``nn.MaxPool2d`` layers with
             :func:`~qmimic_mm.models.layers.strided_max_pool2d`: the same
@@ -128,6 +135,7 @@ class WidthScaledVGG(BaseModule):
                  norm_cfg: OptConfigType = None,
                  norm_eval: bool = False,
                  tiny_conv_stages: Sequence[int] = (),
+                 tiny_conv_native_max_col_bytes: Optional[int] = None,
                  strided_pool: bool = True,
                  init_cfg: OptMultiConfig = [
                      dict(type='Kaiming', layer='Conv2d'),
@@ -188,6 +196,7 @@ class WidthScaledVGG(BaseModule):
                              f'0..{num_stages - 1}, got '
                              f'{tiny_conv_stages}')
         self.tiny_conv_stages = tiny_conv_stages
+        self.tiny_conv_native_max_col_bytes = tiny_conv_native_max_col_bytes
         self.strided_pool = bool(strided_pool)
 
         self.stage_channels: List[int] = []
@@ -234,6 +243,9 @@ class WidthScaledVGG(BaseModule):
                       act_cfg=dict(type='ReLU'))
         if tiny:
             common['conv_cfg'] = dict(type=TinyConv2d)
+            if self.tiny_conv_native_max_col_bytes is not None:
+                common['conv_cfg']['native_max_col_bytes'] = \
+                    self.tiny_conv_native_max_col_bytes
         if self.conv_type == 'standard' or is_first_conv:
             return ConvModule(in_ch, out_ch, 3, **common)
         if self.conv_type == 'group':

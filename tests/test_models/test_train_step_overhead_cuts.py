@@ -73,3 +73,29 @@ def test_training_step_equals_all_cuts_off(on):
                 for name, param in model.named_parameters():
                     if name in ref_grads:
                         param -= 0.01 * ref_grads[name]
+
+
+def test_fused_sgd_equals_the_loop():
+    """The configs' fused SGD (``optim_wrapper.optimizer.fused``) updates
+    the demo student's parameters as the per-parameter loop does."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(DEMO_STUDENT)
+    opt_cfg = dict(cfg.optim_wrapper.optimizer)
+    assert opt_cfg.pop('type') == 'SGD' and opt_cfg.pop('fused') is True
+    torch.manual_seed(0)
+    models = [build({}), build({})]
+    models[1].load_state_dict(models[0].state_dict())
+    optims = [torch.optim.SGD(m.parameters(), fused=fused, **opt_cfg)
+              for m, fused in zip(models, (False, True))]
+    gen = torch.Generator().manual_seed(1)
+    for _ in range(3):  # momentum buffers from the second step on
+        grads = [torch.randn(p.shape, generator=gen)
+                 for p in models[0].parameters()]
+        for model, optim in zip(models, optims):
+            for p, g in zip(model.parameters(), grads):
+                p.grad = g.clone()
+            optim.step()
+    for (name, ref), got in zip(models[0].named_parameters(),
+                                models[1].parameters()):
+        torch.testing.assert_close(got, ref, rtol=1e-6, atol=1e-7,
+                                   msg=name)

@@ -7,9 +7,14 @@
 # Batch norm after every conv: no ImageNet-pretrained gray VGG-1-k exists,
 # and it lets every width train from scratch.
 model = dict(
-    type='FasterRCNN',  # two-stage detector: backbone -> RPN -> R-FCN head
+    # two-stage detector: backbone -> RPN -> R-FCN head (mmdet's
+    # FasterRCNN without its deep copy of the batch in training;
+    # shallow_rpn_samples=False restores it)
+    type='ShallowCopyFasterRCNN',
+    # mmdet's DetDataPreprocessor, except that data samples already on the
+    # model's device are not rebuilt (skip_same_device_copy=False does)
     data_preprocessor=dict(
-        type='DetDataPreprocessor', mean=[117.0], std=[58.0],
+        type='SameDeviceDetDataPreprocessor', mean=[117.0], std=[58.0],
         bgr_to_rgb=False, pad_size_divisor=16),
     backbone=dict(
         type='WidthScaledVGG', width_divisor=1, in_channels=1,

@@ -11,8 +11,19 @@ layers (1 thread, a 2x192x256 batch, forward + backward):
 * conv1_1 (1 -> 2 channels, gray image, weight gradient only): oneDNN
   2.5 ms, PyTorch's native im2col kernel (``thnn_conv2d``) 0.85 ms.
 
-:class:`TinyConv2d` therefore convolves a one-channel input with the native
-kernel and every other input channels-last. Batch norm and ReLU are the
+The native kernel also wins wherever its im2col column buffer (``C_in *
+kh * kw`` rows of ``H_out * W_out`` floats per image) fits in a core's L2
+cache (1 MiB here): it then convolves in cache and needs no layout copies.
+On the demo student's 2x192x256 batch (1 thread, forward + backward,
+median of interleaved runs) conv2_1 (2 -> 4, 96x128) 0.9 vs 1.6 ms, conv3_1
+(4 -> 8, 48x64) 0.6 vs 1.0 ms, conv4_1 (8 -> 16, 24x32) 0.4 vs 0.7 ms,
+conv5_x (16 -> 16, 12x16) 0.3 vs 0.5 ms channels-last; beyond the cache it
+loses (16 -> 16 at 75x125, WIDER's 600x1000 training scale: 8.9 vs 4.1 ms;
+conv1_2 of a 768x1024 test image, forward only: 48 vs 8 ms).
+
+:class:`TinyConv2d` therefore convolves a one-channel input, and any input
+whose column buffer is at most ``native_max_col_bytes``, with the native
+kernel, and every other input channels-last. Batch norm and ReLU are the
 other way round at these widths (NHWC vectorises over the channels: batch
 norm 4.5 vs 0.6 ms forward + backward at 2 channels), so only the conv runs
 channels-last: its input is made NHWC and its output NCHW again, and the
@@ -32,6 +43,10 @@ from typing import Any, Tuple
 import torch
 from torch import Tensor, nn
 
+#: Default ``TinyConv2d.native_max_col_bytes``: the 1 MiB L2 cache per core
+#: of the (AMD EPYC) machine the kernels were timed on.
+NATIVE_MAX_COL_BYTES = 1 << 20
+
 
 class _ToLayout(torch.autograd.Function):
     """``x`` in memory format ``forward_format``; its gradient in
@@ -50,21 +65,40 @@ class _ToLayout(torch.autograd.Function):
 
 class TinyConv2d(nn.Conv2d):
     """:class:`torch.nn.Conv2d` with the CPU kernel picked for tiny widths:
-    the native im2col kernel for one input channel, oneDNN on channels-last
-    activations otherwise; returns (and passes back gradients as)
-    contiguous NCHW tensors.
+    the native im2col kernel for one input channel or a column buffer that
+    fits in cache, oneDNN on channels-last activations otherwise; returns
+    (and passes back gradients as) contiguous NCHW tensors.
 
     Use it through MMCV's ``conv_cfg``::
 
         ConvModule(2, 2, 3, conv_cfg=dict(type=TinyConv2d))
+
+    Args:
+        *args: As :class:`torch.nn.Conv2d`.
+        native_max_col_bytes (int): Inputs of more than one channel also
+            take the native kernel when its per-image im2col buffer is at
+            most this many bytes (see the module doc); 0 keeps them all
+            channels-last (the layer before issue 9's second cut).
+            Defaults to :data:`NATIVE_MAX_COL_BYTES`.
+        **kwargs: As :class:`torch.nn.Conv2d`.
     """
+
+    def __init__(self, *args,
+                 native_max_col_bytes: int = NATIVE_MAX_COL_BYTES,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if native_max_col_bytes < 0:
+            raise ValueError(f'native_max_col_bytes must be >= 0, got '
+                             f'{native_max_col_bytes}')
+        self.native_max_col_bytes = int(native_max_col_bytes)
 
     def forward(self, x: Tensor) -> Tensor:
         """Convolve ``x`` (N, C, H, W); return NCHW."""
         if (isinstance(x, torch.fx.Proxy) or torch.jit.is_tracing()
                 or torch.onnx.is_in_onnx_export() or not x.is_cpu):
             return super().forward(x)
-        if self.in_channels == 1 and self._native_kernel_applies():
+        if self._native_kernel_applies() and (
+                self.in_channels == 1 or self._columns_fit_cache(x)):
             return torch._C._nn.thnn_conv2d(x.contiguous(), self.weight,
                                             list(self.kernel_size),
                                             self.bias, list(self.stride),
@@ -79,3 +113,14 @@ class TinyConv2d(nn.Conv2d):
         return (self.groups == 1 and self.dilation == (1, 1)
                 and self.padding_mode == 'zeros'
                 and not isinstance(self.padding, str))
+
+    def _columns_fit_cache(self, x: Tensor) -> bool:
+        """Whether the native kernel's per-image column buffer for ``x`` is
+        at most ``native_max_col_bytes``."""
+        if x.dim() != 4:
+            return False
+        kh, kw = self.kernel_size
+        h_out = (x.size(2) + 2 * self.padding[0] - kh) // self.stride[0] + 1
+        w_out = (x.size(3) + 2 * self.padding[1] - kw) // self.stride[1] + 1
+        cols = self.in_channels * kh * kw * h_out * w_out
+        return cols * x.element_size() <= self.native_max_col_bytes

@@ -74,7 +74,6 @@ def test_vgg_tiny_conv_stages():
         WidthScaledVGG(width_divisor=32, tiny_conv_stages=(5, ))
 
 
-
 def test_fx_trace_of_tiny_conv_backbone():
     """torch.fx traces a backbone of TinyConv2d layers (as plain conv2d
     calls) to the same outputs."""
@@ -84,3 +83,61 @@ def test_fx_trace_of_tiny_conv_backbone():
     x = torch.randn(1, 1, 48, 64)
     with torch.no_grad():
         torch.testing.assert_close(traced(x)[0], vgg(x)[0])
+
+
+@pytest.mark.parametrize('cin,cout,hw,max_bytes,native', [
+    (2, 4, (24, 32), None, True),       # 2*9*768*4 B: fits 1 MiB
+    (16, 16, (12, 16), None, True),
+    (16, 16, (48, 64), None, False),    # 16*9*3072*4 B > 1 MiB
+    (2, 4, (24, 32), 0, False),         # 0: channels-last as before
+    (4, 4, (10, 10), 4 * 9 * 100 * 4, True),    # exactly at the bound
+    (4, 4, (10, 10), 4 * 9 * 100 * 4 - 1, False),
+])
+def test_native_kernel_for_cache_sized_columns(monkeypatch, cin, cout, hw,
+                                               max_bytes, native):
+    """Inputs whose im2col buffer fits ``native_max_col_bytes`` take the
+    native kernel, the rest channels-last; values and gradients are
+    Conv2d's either way."""
+    kwargs = {} if max_bytes is None else dict(
+        native_max_col_bytes=max_bytes)
+    torch.manual_seed(0)
+    ref = nn.Conv2d(cin, cout, 3, padding=1)
+    tiny = TinyConv2d(cin, cout, 3, padding=1, **kwargs)
+    tiny.load_state_dict(ref.state_dict())
+    calls = []
+    thnn = torch._C._nn.thnn_conv2d
+
+    def counting(*args):
+        calls.append(args[0].shape)
+        return thnn(*args)
+
+    monkeypatch.setattr(torch._C._nn, 'thnn_conv2d', counting)
+    x = torch.randn(2, cin, *hw)
+    grad = torch.randn(2, cout, *hw)
+    outs, grads = [], []
+    for layer in (ref, tiny):
+        xi = x.clone().requires_grad_()
+        out = layer(xi)
+        out.backward(grad)
+        outs.append(out)
+        grads.append([xi.grad] + [p.grad for p in layer.parameters()])
+    assert bool(calls) == native
+    assert outs[1].is_contiguous() and grads[1][0].is_contiguous()
+    torch.testing.assert_close(outs[1], outs[0], rtol=1e-5, atol=1e-5)
+    for got, want in zip(grads[1], grads[0]):
+        # weight gradients sum thousands of terms: compare to their scale
+        err = (got - want).abs().max() / want.abs().max()
+        assert err < 1e-5, float(err)
+
+
+def test_native_max_col_bytes_reaches_the_layers():
+    vgg = WidthScaledVGG(width_divisor=32, in_channels=1,
+                         tiny_conv_stages=(0, 1),
+                         tiny_conv_native_max_col_bytes=0)
+    convs = [m.conv for m in vgg.stage1] + [m.conv for m in vgg.stage2[1:]]
+    assert [c.native_max_col_bytes for c in convs] == [0] * 4
+    default = WidthScaledVGG(width_divisor=32, in_channels=1,
+                             tiny_conv_stages=(0, ))
+    assert default.stage1[0].conv.native_max_col_bytes == 1 << 20
+    with pytest.raises(ValueError, match='native_max_col_bytes'):
+        TinyConv2d(2, 2, 3, native_max_col_bytes=-1)

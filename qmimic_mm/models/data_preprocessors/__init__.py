@@ -1,0 +1,3 @@
+from .same_device_det_data_preprocessor import SameDeviceDetDataPreprocessor
+
+__all__ = ['SameDeviceDetDataPreprocessor']

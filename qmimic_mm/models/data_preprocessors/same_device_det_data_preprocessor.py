@@ -1,0 +1,58 @@
+"""mmdet's detection data preprocessor without rebuilding data samples
+that already live on the model's device."""
+from typing import Any
+
+import torch
+from mmdet.models.data_preprocessors import DetDataPreprocessor
+from mmdet.registry import MODELS
+from mmengine.structures import BaseDataElement
+
+
+def on_device(element: BaseDataElement, device: torch.device) -> bool:
+    """Whether every tensor-like value of ``element`` (nested elements
+    included) is on ``device``; values that can move but tell no device
+    count as elsewhere, so that they are moved as before."""
+    for value in element.values():
+        if isinstance(value, BaseDataElement):
+            if not on_device(value, device):
+                return False
+        elif hasattr(value, 'to'):
+            if getattr(value, 'device', None) != device:
+                return False
+    return True
+
+
+@MODELS.register_module()
+class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
+    """:class:`mmdet.models.data_preprocessors.DetDataPreprocessor` whose
+    ``cast_data`` passes a data sample through when it is already on the
+    model's device.
+
+    mmengine's ``cast_data`` calls ``sample.to(device)`` on every
+    ``DetDataSample``, which rebuilds the sample and its instances and deep
+    copies their metainfo even when nothing moves (a CPU model reading a
+    CPU data loader): ~0.5 ms of the demo student's ~33 ms training step.
+    Tensors already on the device are returned as they are by
+    ``Tensor.to`` anyway, so the samples the model sees hold the same
+    values; only their objects are the loader's own (which the loader
+    builds afresh for every batch).
+
+    Args:
+        skip_same_device_copy (bool): Pass such samples through; False
+            gives the parent's behaviour (the timing baseline). Defaults
+            to True.
+        **kwargs: As :class:`DetDataPreprocessor`.
+    """
+
+    def __init__(self, skip_same_device_copy: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.skip_same_device_copy = skip_same_device_copy
+
+    def cast_data(self, data: Any) -> Any:
+        """The parent's ``cast_data``, except for data samples already on
+        :attr:`device` (the parent recurses through this method, so
+        samples nested in dicts and lists are covered)."""
+        if (self.skip_same_device_copy and isinstance(data, BaseDataElement)
+                and on_device(data, self.device)):
+            return data
+        return super().cast_data(data)

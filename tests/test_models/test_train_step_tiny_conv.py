@@ -70,6 +70,35 @@ def loss_and_grads(model, batch, seed=0):
     return {k: float(v.detach()) for k, v in log_vars.items()}, grads
 
 
+def assert_same_step(reference, result) -> None:
+    """Two ``loss_and_grads`` results agree: every loss to rel 1e-5, every
+    gradient tensor to 1e-4 of its largest entry."""
+    (ref_logs, ref_grads), (logs, grads) = reference, result
+    assert set(logs) == set(ref_logs)
+    for key, value in ref_logs.items():
+        assert logs[key] == pytest.approx(value, rel=1e-5, abs=1e-7), key
+    assert set(grads) == set(ref_grads)
+    for name, ref in ref_grads.items():
+        scale = ref.abs().max().clamp(min=1e-8)
+        err = (grads[name] - ref).abs().max() / scale
+        assert err < 1e-4, (name, float(err))
+
+
+def assert_same_steps(before, after, batch, steps: int = 2) -> None:
+    """``before`` and ``after`` (same weights) give the same losses and
+    gradients over ``steps`` steps, each followed by the same plain SGD
+    update of both (so later steps start from moved weights)."""
+    for step in range(steps):
+        reference = loss_and_grads(before, batch, seed=step)
+        assert reference[0]['loss'] > 0
+        assert_same_step(reference, loss_and_grads(after, batch, seed=step))
+        with torch.no_grad():
+            for model in (before, after):
+                for name, param in model.named_parameters():
+                    if name in reference[1]:
+                        param -= 0.01 * reference[1][name]
+
+
 @pytest.mark.parametrize('stages', [(0, 1, 2, 3, 4), (0, 1)])
 def test_training_step_equals_plain_conv(stages):
     torch.manual_seed(0)
@@ -80,21 +109,4 @@ def test_training_step_equals_plain_conv(stages):
     assert isinstance(tiny.backbone.stage1[0].conv, TinyConv2d)
     assert type(plain.backbone.stage1[0].conv) is torch.nn.Conv2d
 
-    batch = training_batch()
-    for step in range(2):  # also after one SGD step on both
-        ref_logs, ref_grads = loss_and_grads(plain, batch, seed=step)
-        logs, grads = loss_and_grads(tiny, batch, seed=step)
-        assert set(logs) == set(ref_logs)
-        assert ref_logs['loss'] > 0
-        for key, value in ref_logs.items():
-            assert logs[key] == pytest.approx(value, rel=1e-5, abs=1e-7), key
-        assert set(grads) == set(ref_grads)
-        for name, ref in ref_grads.items():
-            scale = ref.abs().max().clamp(min=1e-8)
-            err = (grads[name] - ref).abs().max() / scale
-            assert err < 1e-4, (name, float(err))
-        with torch.no_grad():
-            for model, g in ((plain, ref_grads), (tiny, ref_grads)):
-                for name, param in model.named_parameters():
-                    if name in g:
-                        param -= 0.01 * g[name]
+    assert_same_steps(plain, tiny, training_batch())

@@ -18,6 +18,21 @@ def _pair(cin, cout, **kwargs):
     return ref, tiny
 
 
+def _forward_backward(layers, cin: int, cout: int, hw):
+    """Each layer's output and gradients (input, then parameters) for the
+    same random input and output gradient."""
+    x = torch.randn(2, cin, *hw)
+    grad = torch.randn(2, cout, *hw)
+    outs, grads = [], []
+    for layer in layers:
+        xi = x.clone().requires_grad_()
+        out = layer(xi)
+        out.backward(grad)
+        outs.append(out)
+        grads.append([xi.grad] + [p.grad for p in layer.parameters()])
+    return outs, grads
+
+
 @pytest.mark.parametrize('cin,cout,bias,groups', [
     (1, 2, False, 1),   # native kernel (gray conv1_1)
     (2, 2, False, 1),   # oneDNN channels-last
@@ -26,15 +41,7 @@ def _pair(cin, cout, **kwargs):
 ])
 def test_values_and_gradients_match_conv2d(cin, cout, bias, groups):
     ref, tiny = _pair(cin, cout, bias=bias, groups=groups)
-    x = torch.randn(2, cin, 37, 50)
-    grad = torch.randn(2, cout, 37, 50)
-    outs, grads = [], []
-    for layer in (ref, tiny):
-        xi = x.clone().requires_grad_()
-        out = layer(xi)
-        out.backward(grad)
-        outs.append(out)
-        grads.append([xi.grad] + [p.grad for p in layer.parameters()])
+    outs, grads = _forward_backward((ref, tiny), cin, cout, (37, 50))
     assert outs[1].is_contiguous()  # NCHW out
     torch.testing.assert_close(outs[1], outs[0], rtol=1e-5, atol=1e-5)
     assert grads[1][0].is_contiguous()  # NCHW gradient to the layer before
@@ -112,15 +119,7 @@ def test_native_kernel_for_cache_sized_columns(monkeypatch, cin, cout, hw,
         return thnn(*args)
 
     monkeypatch.setattr(torch._C._nn, 'thnn_conv2d', counting)
-    x = torch.randn(2, cin, *hw)
-    grad = torch.randn(2, cout, *hw)
-    outs, grads = [], []
-    for layer in (ref, tiny):
-        xi = x.clone().requires_grad_()
-        out = layer(xi)
-        out.backward(grad)
-        outs.append(out)
-        grads.append([xi.grad] + [p.grad for p in layer.parameters()])
+    outs, grads = _forward_backward((ref, tiny), cin, cout, hw)
     assert bool(calls) == native
     assert outs[1].is_contiguous() and grads[1][0].is_contiguous()
     torch.testing.assert_close(outs[1], outs[0], rtol=1e-5, atol=1e-5)

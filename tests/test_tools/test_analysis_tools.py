@@ -108,15 +108,20 @@ def test_table1_markdown(tool):
                for row in rows)
 
 
-def test_benchmark_runtimes(tool):
-    """The detector graph in PyTorch runs; the CUDA graph asks for a GPU
-    in one line."""
+@pytest.mark.parametrize('runtime', ['torch-graph', 'onnxruntime'])
+def test_benchmark_runtimes(tool, runtime):
+    """The detector graph runs in PyTorch and, exported whole, in ONNX
+    Runtime."""
+    if runtime == 'onnxruntime':
+        pytest.importorskip('onnxruntime')
     result = tool(['tools/analysis_tools/benchmark.py', VGG1_32, '--shape',
                    *map(str, SHAPE), '--repeat', '1', '--warmup', '0',
-                   '--threads', '1', '--no-flops', '--runtime',
-                   'torch-graph'])
+                   '--threads', '1', '--no-flops', '--runtime', runtime])
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'torch-graph' in result.stdout
+    assert runtime in result.stdout
+
+
+def test_cuda_graph_runtime_needs_a_gpu(tool):
     result = tool(['tools/analysis_tools/benchmark.py', VGG1_32,
                    '--no-flops', '--runtime', 'cuda-graph'])
     assert result.returncode == 2

@@ -2,6 +2,7 @@
 import importlib
 from typing import Any, Dict, List, Optional, Tuple
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -20,6 +21,10 @@ def import_onnxruntime() -> Any:
             'onnxruntime is not installed: pip install onnx onnxruntime '
             '(or pip install -r requirements/optional.txt)') from err
 
+
+#: numpy dtypes of ONNX Runtime input type names (the detector graph's
+#: ``image``).
+ONNX_DTYPES = {'tensor(uint8)': np.uint8, 'tensor(float)': np.float32}
 
 #: ONNX Runtime graph optimisation levels by name (``ort_session``).
 GRAPH_OPTIMIZATION_LEVELS = ('disable', 'basic', 'extended', 'all')
@@ -114,6 +119,10 @@ class ORTDetector:
                 'tools/deployment/export_onnx.py')
         self.boundary = 'detector' if names == DETECTOR_OUTPUT_NAMES \
             else 'network'
+        # the detector graph keeps the dtype it was traced with (uint8 from
+        # the test pipeline); other images are cast to it
+        self.image_dtype = ONNX_DTYPES.get(self.session.get_inputs()[0].type,
+                                           np.float32)
         self.detector = detector.eval()
 
     def network(self, inputs: torch.Tensor) -> List[torch.Tensor]:
@@ -126,8 +135,9 @@ class ORTDetector:
     def detect(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """Boxes, scores and labels of a ``'detector'`` graph for one
         (C, H, W) image."""
+        image = image.detach().cpu()[None].numpy()
         outs = self.session.run(
-            None, {'image': image.detach().cpu()[None].contiguous().numpy()})
+            None, {'image': np.ascontiguousarray(image, self.image_dtype)})
         return tuple(torch.from_numpy(o) for o in outs)
 
     @torch.no_grad()

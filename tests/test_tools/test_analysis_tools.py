@@ -103,9 +103,13 @@ def test_table1_markdown(tool):
         'VGG16 R-FCN', 'VGG-1-4 R-FCN', 'VGG-1-32 R-FCN',
         'VGG-1-4 pruned x8 R-FCN']
     assert rows[0].split('|')[6].strip() == '1.0x'
-    # detector / backbone: the heads and NMS add time to every backbone
-    assert all(float(row.split('|')[10].strip().rstrip('x')) > 1
-               for row in rows)
+    # detector / backbone is the row's latency over its backbone latency
+    # (both printed to 0.1 ms; one timed round, so no claim about its size)
+    for row in rows:
+        cells = [cell.strip() for cell in row.split('|')]
+        ratio = float(cells[10].rstrip('x'))
+        assert ratio == pytest.approx(float(cells[5]) / float(cells[8]),
+                                      rel=0.1, abs=0.02)
 
 
 @pytest.mark.parametrize('runtime', ['torch-graph', 'onnxruntime'])

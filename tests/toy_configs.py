@@ -1,8 +1,20 @@
 """Toy-size configs for tests: inherit a real config, shrink everything."""
+import importlib.util
 import os.path as osp
+from types import ModuleType
 from typing import Optional
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def load_tool(path: str, name: str) -> ModuleType:
+    """A script under ``tools/`` (``path`` relative to the repository) as a
+    module, to call its functions in-process."""
+    spec = importlib.util.spec_from_file_location(name, osp.join(REPO, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 VOC_TOY_DATA = '''
 _img_scale = (128, 96)

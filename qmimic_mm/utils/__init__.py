@@ -19,6 +19,7 @@ _EXPORTS = {
     'check_checkpoint': 'cli',
     'check_data_roots': 'cli',
     'check_file': 'cli',
+    'check_output_path': 'cli',
     'load_config': 'cli',
     'name_ann_file_key': 'cli',
     'prepare_config': 'cli',

@@ -165,6 +165,13 @@ def check_file(path: Optional[str], what: str) -> None:
         raise UserInputError(f'{what} not found: {path}')
 
 
+def check_output_path(source: str, out: str) -> None:
+    """A converter must not write its output over its input checkpoint."""
+    if osp.abspath(source) == osp.abspath(out):
+        raise UserInputError('refusing to overwrite the input checkpoint; '
+                             'give another output path')
+
+
 def check_checkpoint(path: Optional[str], key: str) -> None:
     """A checkpoint the run reads must exist and look readable.
 

@@ -13,6 +13,7 @@ from qmimic_mm.datasets.demo_faces import (BACKGROUND_FILES, DEMO_SPLITS,
                                            NUM_LFW_FACES, DemoFacesConfig,
                                            make_demo_faces, split_assets)
 from qmimic_mm.wider import parse_wider_bbx_gt
+from toy_configs import load_tool
 
 TINY = DemoFacesConfig(
     num_train=8,
@@ -241,12 +242,8 @@ def test_mat_matches_official_types(demo: Dict) -> None:
 
 
 def test_cli(tmp_path) -> None:
-    import importlib.util
-    path = osp.join(osp.dirname(__file__), '..', '..', 'tools',
-                    'dataset_converters', 'make_demo_faces.py')
-    spec = importlib.util.spec_from_file_location('make_demo_faces', path)
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+    cli = load_tool('tools/dataset_converters/make_demo_faces.py',
+                    'make_demo_faces')
     out = str(tmp_path / 'cli')
     preview = str(tmp_path / 'preview.png')
     cli.main(['--out', out, '--num-train', '2', '--num-val', '3',

@@ -1,9 +1,8 @@
 """``tools/demo.py --pruning``: the two pruning stages in the demo plan."""
-import importlib.util
-
 from mmengine.config import Config
 
 from qmimic_mm.demo import plan as demo_plan
+from toy_configs import load_tool
 
 
 def test_pruning_stages_only_when_asked(tmp_path):
@@ -40,9 +39,6 @@ def test_pruning_stages_only_when_asked(tmp_path):
 
 
 def test_parse_args_pruning_flag():
-    spec = importlib.util.spec_from_file_location(
-        'qm_demo_tool', f'{demo_plan.REPO}/tools/demo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool('tools/demo.py', 'qm_demo_tool')
     assert module.parse_args(['--pruning']).pruning is True
     assert module.parse_args([]).pruning is False

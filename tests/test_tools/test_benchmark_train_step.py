@@ -1,18 +1,13 @@
 """tools/analysis_tools/benchmark_train_step.py: variants parsed as
 --cfg-options, built from one seed, timed interleaved on toy WIDER data."""
-import importlib.util
-import os.path as osp
 
 import pytest
 
 from qmimic_mm.utils import UserInputError
-from toy_configs import REPO, write_wider_toy_config
+from toy_configs import load_tool, write_wider_toy_config
 
-SPEC = importlib.util.spec_from_file_location(
-    'benchmark_train_step',
-    osp.join(REPO, 'tools', 'analysis_tools', 'benchmark_train_step.py'))
-tool = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(tool)
+tool = load_tool('tools/analysis_tools/benchmark_train_step.py',
+                 'benchmark_train_step')
 
 
 def test_parse_variant():

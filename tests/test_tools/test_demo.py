@@ -2,7 +2,6 @@
 pipeline on a tiny face set with 1-3 iterations per stage and two seeds,
 plus the plan, the scheduling, the statistics and the claim rule on hand
 values."""
-import importlib.util
 import math
 import os.path as osp
 import re
@@ -15,6 +14,7 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO, run_tool
+from toy_configs import load_tool
 from qmimic_mm.demo import plan as demo_plan
 from qmimic_mm.demo import runner, tool_runner
 from qmimic_mm.demo.claims import check_all, sanity_line
@@ -34,10 +34,7 @@ SMOKE_RUNS = 1 + 2 * (len(demo_plan.STAGES) - 1 + 1)
 @pytest.fixture(scope='module')
 def cli():
     """tools/demo.py as a module."""
-    spec = importlib.util.spec_from_file_location('qm_demo_tool', DEMO)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/demo.py', 'qm_demo_tool')
 
 
 @pytest.fixture(scope='module')

@@ -1,17 +1,13 @@
 """tools/analysis_tools/profile_detector.py on a tiny config."""
-import importlib.util
 import os.path as osp
 
 import pytest
 import torch
 
-from toy_configs import REPO
+from toy_configs import REPO, load_tool
 
-SPEC = importlib.util.spec_from_file_location(
-    'profile_detector',
-    osp.join(REPO, 'tools', 'analysis_tools', 'profile_detector.py'))
-tool = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(tool)
+tool = load_tool('tools/analysis_tools/profile_detector.py',
+                 'profile_detector')
 
 
 def test_inference_parts_add_up_to_total():

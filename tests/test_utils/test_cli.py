@@ -51,3 +51,13 @@ def test_cfg_path_models_merge_overrides():
     assert model.backbone.depth == 18 and model._scope_ == 'mmdet'
     with pytest.raises(FileNotFoundError, match='model.teacher.cfg_path'):
         load_detector_cfg(dict(cfg_path='nope.py'), 'model.teacher')
+
+
+def test_check_output_path_refuses_the_input(tmp_path):
+    from qmimic_mm.utils import check_output_path
+    source = str(tmp_path / 'run' / 'iter_2.pth')
+    check_output_path(source, str(tmp_path / 'student.pth'))
+    with pytest.raises(UserInputError,
+                       match='refusing to overwrite the input checkpoint'):
+        check_output_path(source, str(tmp_path / 'run' / '..' / 'run' /
+                                      'iter_2.pth'))

@@ -22,7 +22,8 @@ from mmengine.registry import init_default_scope  # noqa: E402
 
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load  # noqa: E402
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
-                             check_file, prepare_config, report_user_errors)
+                             check_file, check_output_path, prepare_config,
+                             report_user_errors)
 from qmimic_mm.utils.errors import name_checkpoint_key  # noqa: E402
 
 
@@ -34,9 +35,7 @@ def main() -> None:
     parser.add_argument('out', help='pruned detector checkpoint to write')
     add_debug_flag(parser)
     args = parser.parse_args()
-    if osp.abspath(args.checkpoint) == osp.abspath(args.out):
-        raise UserInputError('refusing to overwrite the input checkpoint; '
-                             'give another output path')
+    check_output_path(args.checkpoint, args.out)
     import qmimic_mm.all_modules  # noqa: F401
     from mmrazor.registry import MODELS
     cfg = prepare_config(args.config, None, 'none', None)

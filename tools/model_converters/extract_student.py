@@ -7,11 +7,11 @@ The result loads with the student's own detector config in plain
 that prefix removed; teacher and adapter (connector) weights are dropped.
 """
 import argparse
-import os.path as osp
 
 import torch
 
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load
+from qmimic_mm.utils.cli import check_output_path
 from qmimic_mm.utils.errors import (UserInputError, add_debug_flag,
                                     name_checkpoint_key, report_user_errors)
 
@@ -41,9 +41,7 @@ def main() -> None:
     parser.add_argument('out', help='student checkpoint to write')
     add_debug_flag(parser)
     args = parser.parse_args()
-    if osp.abspath(args.checkpoint) == osp.abspath(args.out):
-        raise UserInputError('refusing to overwrite the input checkpoint; '
-                             'give another output path')
+    check_output_path(args.checkpoint, args.out)
     with name_checkpoint_key('DISTILL_CKPT'):
         student = extract_student(safe_torch_load(args.checkpoint, 'cpu'))
     torch.save(student, args.out)

@@ -254,7 +254,8 @@ class RFCNDetections(nn.Module):
         labels = torch.arange(num_classes, device=scores.device).repeat(
             proposals.size(0))
         boxes_for_nms = boxes
-        if num_classes > 1:  # classes apart, as mmcv's batched_nms does
+        if num_classes > 1 and not cfg.nms.get('class_agnostic', False):
+            # classes apart, as mmcv's batched_nms does
             offsets = labels.to(boxes) * (boxes.max() + 1)
             boxes_for_nms = boxes + offsets[:, None]
         keep = onnx_nms(boxes_for_nms, scores, cfg.nms.iou_threshold,

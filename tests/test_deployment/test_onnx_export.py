@@ -109,6 +109,27 @@ def test_detector_graph_equals_test_step_in_torch():
         assert matched(got, ref, 1e-4, 1e-7) and matched(ref, got, 1e-4, 1e-7)
 
 
+@pytest.mark.parametrize('class_agnostic', [False, True])
+def test_detector_graph_multi_class_nms(class_agnostic):
+    """Three classes: per-class NMS (mmcv's batched_nms offsets) or one
+    NMS over all classes, as model.test_step's multiclass_nms does."""
+    from mmengine.structures import InstanceData
+
+    from qmimic_mm.deployment import RFCNDetectionGraph
+    model = seeded_student(STUDENT, {
+        'model.roi_head.bbox_head.num_classes': 3,
+        'model.test_cfg.rcnn.nms.class_agnostic': class_agnostic})
+    batch = synthetic_batch(model, (160, 224), seed=2)
+    with torch.no_grad():
+        ref = model.test_step(batch)[0].pred_instances
+        boxes, scores, labels = RFCNDetectionGraph(model).eval()(
+            batch['inputs'][0][None])
+    got = InstanceData(bboxes=boxes, scores=scores, labels=labels)
+    assert len(got) == len(ref) > 0
+    assert len(ref.labels.unique()) >= 2  # several classes survive
+    assert matched(got, ref, 1e-4, 1e-7) and matched(ref, got, 1e-4, 1e-7)
+
+
 def test_detector_graph_rescales_to_the_original_image(tmp_path):
     """A resized image's boxes come back in original-image pixels, as
     test_step's (rescale=True) do."""

@@ -78,7 +78,8 @@ def export_onnx(detector: nn.Module,
                 out: str,
                 image: Tensor,
                 config: str = 'model',
-                boundary: str = 'detector') -> None:
+                boundary: str = 'detector',
+                fold_preprocess: bool = True) -> None:
     """Export ``detector`` (eval mode) to the ONNX file ``out``.
 
     Args:
@@ -92,6 +93,9 @@ def export_onnx(detector: nn.Module,
             :data:`DETECTOR_OUTPUT_NAMES`) or ``'network'`` (input
             ``inputs``, the preprocessed batch; outputs
             :data:`OUTPUT_NAMES`). Defaults to ``'detector'``.
+        fold_preprocess (bool): With ``boundary='detector'``, fold the
+            normalisation into the first conv (see
+            :class:`RFCNDetectionGraph`). Defaults to True.
     """
     if boundary not in BOUNDARIES:
         raise UserInputError(f'boundary must be one of {BOUNDARIES}, got '
@@ -109,7 +113,8 @@ def export_onnx(detector: nn.Module,
                              f'W), got shape {tuple(image.shape)}')
     axes = {'image': {2: 'height', 3: 'width'}}
     axes.update({name: {0: 'detections'} for name in DETECTOR_OUTPUT_NAMES})
-    _export(RFCNDetectionGraph(detector, config).eval(), image, out,
+    graph = RFCNDetectionGraph(detector, config, fold_preprocess)
+    _export(graph.eval(), image, out,
             'image', DETECTOR_OUTPUT_NAMES, axes, config)
 
 

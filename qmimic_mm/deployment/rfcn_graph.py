@@ -17,11 +17,13 @@ rewritten here because their mmdet versions do not trace:
 - the NMS (mmcv's op): :func:`~qmimic_mm.deployment.onnx_nms.onnx_nms`
   becomes ONNX's ``NonMaxSuppression``, which stops at ``max_per_img``.
 """
+import copy
 from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from mmdet.models.task_modules.prior_generators import AnchorGenerator
 from mmdet.structures.bbox import scale_boxes
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
@@ -30,6 +32,7 @@ from qmimic_mm.utils import UserInputError
 
 from .dense_rfcn import DenseRFCN
 from .onnx_nms import onnx_nms
+from .preprocess_folding import fold_into_first_conv
 
 #: Outputs of the exported detector graph, in order: (M, 4) boxes in the
 #: input image's pixels, (M,) scores and (M,) int64 labels, by score.
@@ -60,38 +63,40 @@ def image_size(image: Tensor) -> Tensor:
 
 def decode_deltas(rois: Tensor, deltas: Tensor, coder: nn.Module,
                   max_hw: Tensor) -> Tensor:
-    """mmdet's ``delta2bbox`` (Ren et al. 2015, Eq. 2 inverted) for (K, 4)
-    ``rois`` and (K, 4C) ``deltas``, clipped to ``[0, W] x [0, H]`` of
-    ``max_hw``; returns (K, C, 4).
+    """mmdet's ``delta2bbox`` (Ren et al. 2015, Eq. 2 inverted),
+    coordinate-major: (4, K) ``rois`` (rows x1, y1, x2, y2) and (C, 4, K)
+    ``deltas`` (rows dx, dy, dw, dh per class) give (C, 4, K) boxes,
+    clipped to ``[0, W] x [0, H]`` of ``max_hw``.
 
     Same float operations in the same order as
     ``DeltaXYWHBBoxCoder.decode`` (tested equal), with the clipping done by
     ``maximum`` / ``minimum`` against a tensor instead of in-place
-    ``clamp_`` against Python numbers, and the ``exp`` in float64.
+    ``clamp_`` against Python numbers, and the ``exp`` in float64. The
+    layout is the point: every operand is a row of K values, where the
+    box-major (K, 4) layout makes ONNX Runtime broadcast 4-wide spans one
+    at a time (~9x slower per op).
     """
     if getattr(coder, 'add_ctr_clamp', False):
         raise UserInputError('bbox_coder.add_ctr_clamp=True is not supported '
                              'by the ONNX detector graph')
-    num_classes = deltas.size(1) // 4
-    deltas = deltas.reshape(-1, 4)
-    means = deltas.new_tensor(coder.means).view(1, -1)
-    stds = deltas.new_tensor(coder.stds).view(1, -1)
-    denorm = deltas * stds + means
-    dxy, dwh = denorm[:, :2], denorm[:, 2:]
-    rois = rois.repeat(1, num_classes).reshape(-1, 4)
-    pxy = (rois[:, :2] + rois[:, 2:]) * 0.5
-    pwh = rois[:, 2:] - rois[:, :2]
+    means, stds = list(coder.means), list(coder.stds)
+    if means != [0.] * 4 or stds != [1.] * 4:  # x * 1 + 0 is x
+        deltas = (deltas * deltas.new_tensor(stds).view(1, 4, 1)
+                  + deltas.new_tensor(means).view(1, 4, 1))
+    dxy, dwh = deltas[:, :2], deltas[:, 2:]
+    pxy = (rois[:2] + rois[2:]) * 0.5
+    pwh = rois[2:] - rois[:2]
     max_ratio = float(np.abs(np.log(16 / 1000)))
     dwh = dwh.clamp(min=-max_ratio, max=max_ratio)
     gxy = pxy + pwh * dxy
     # exp in float64, rounded: equals PyTorch's float32 exp in 99% of
     # values (ONNX Runtime's float32 Exp: 93%), so boxes differ less
     gwh = pwh * dwh.double().exp().float()
-    boxes = torch.cat([gxy - gwh * 0.5, gxy + gwh * 0.5], dim=-1)
+    boxes = torch.cat([gxy - gwh * 0.5, gxy + gwh * 0.5], dim=1)
     if getattr(coder, 'clip_border', True):
         upper = max_hw.flip(0).repeat(2).to(boxes.dtype)  # W, H, W, H
-        boxes = torch.minimum(boxes.clamp(min=0), upper)
-    return boxes.view(-1, num_classes, 4)
+        boxes = torch.minimum(boxes.clamp(min=0), upper.view(1, 4, 1))
+    return boxes
 
 
 def _nms_cfg(cfg: dict, key: str, config: str) -> dict:
@@ -168,32 +173,67 @@ class RPNProposals(nn.Module):
     def forward(self, rpn_cls: Tensor, rpn_reg: Tensor,
                 max_hw: Tensor) -> Tensor:
         """(K, 4) proposals from the (1, A, h, w) objectness and the
-        (1, 4A, h, w) deltas of one image of size ``max_hw``."""
+        (1, 4A, h, w) deltas of one image of size ``max_hw``.
+
+        Anchor ``i`` is mmdet's: location ``i // A`` (row-major), base
+        anchor ``i % A``. Only the ``nms_pre`` kept anchors are built and
+        gathered, coordinate-major (:func:`decode_deltas`), straight from
+        the conv's (4A, h*w) layout.
+        """
         scores = rpn_cls[0].permute(1, 2, 0).reshape(-1, self.cls_channels)
         scores = (scores.sigmoid() if self.use_sigmoid else
                   scores.softmax(-1)[:, :-1]).reshape(-1)
-        deltas = rpn_reg[0].permute(1, 2, 0).reshape(-1, 4)
-        priors = self.prior_generator.single_level_grid_priors(
-            rpn_cls.shape[-2:], 0, dtype=deltas.dtype, device=deltas.device)
         nms_pre = self.cfg.get('nms_pre', -1)
         if nms_pre > 0:
             # unsorted: the NMS orders by score itself (ONNX Runtime's
             # TopK is ~4x faster so)
             scores, index = scores.topk(
                 self._at_most(nms_pre, scores), sorted=False)
-            deltas, priors = deltas[index], priors[index]
-        boxes = decode_deltas(priors, deltas, self.bbox_coder, max_hw)[:, 0]
+        else:
+            index = torch.arange(scores.size(0), device=scores.device)
+        num_base = rpn_cls.size(1) // self.cls_channels
+        location, base = index // num_base, index % num_base
+        hw = rpn_reg.size(2) * rpn_reg.size(3)
+        # channel a*4 + c of the reg map holds coordinate c of base anchor
+        # a; torch.gather, not indexing: ONNX GatherElements picks single
+        # numbers ~30x faster than Gather does
+        rows = torch.arange(4, device=index.device)[:, None]
+        flat = ((base * 4 + rows) * hw + location).view(1, -1)
+        deltas = rpn_reg.reshape(1, -1).gather(1, flat).view(4, -1)
+        priors = self._priors(rpn_cls, location, base, index)
+        boxes = decode_deltas(priors, deltas[None], self.bbox_coder,
+                              max_hw)[0]  # (4, K)
         min_size = self.cfg.get('min_bbox_size', -1)
         score_floor = float('-inf')
         if min_size >= 0:  # dropped boxes take no part in the NMS
-            wh = boxes[:, 2:] - boxes[:, :2]
-            valid = (wh[:, 0] > min_size) & (wh[:, 1] > min_size)
+            wh = boxes[2:] - boxes[:2]
+            valid = (wh[0] > min_size) & (wh[1] > min_size)
             scores = torch.where(valid, scores, scores.new_tensor(-1.))
             score_floor = -0.5
+        boxes = boxes.t()  # (K, 4), as the NMS takes them
         keep = onnx_nms(boxes, scores,
                         self.cfg.nms.get('iou_threshold', 0.7), score_floor,
                         _max_num(self.cfg))
         return boxes[keep]
+
+    def _priors(self, rpn_cls: Tensor, location: Tensor, base: Tensor,
+                index: Tensor) -> Tensor:
+        """(4, K) anchors of the kept ``index``: mmdet's
+        ``single_level_grid_priors`` (base anchor + stride * cell, the same
+        float ops) for these anchors only; any other prior generator
+        builds all priors and picks."""
+        gen = self.prior_generator
+        if type(gen) is not AnchorGenerator:
+            return gen.single_level_grid_priors(
+                rpn_cls.shape[-2:], 0, dtype=rpn_cls.dtype,
+                device=rpn_cls.device)[index].t()
+        width = rpn_cls.size(3)
+        stride_w, stride_h = gen.strides[0]
+        shift_x = (location % width).to(rpn_cls.dtype) * stride_w
+        shift_y = (location // width).to(rpn_cls.dtype) * stride_h
+        base_anchors = gen.base_anchors[0].to(rpn_cls).t()  # (4, A)
+        return base_anchors.gather(1, base.expand(4, -1)) + torch.stack(
+            [shift_x, shift_y, shift_x, shift_y])
 
     @staticmethod
     def _at_most(k: int, scores: Tensor):
@@ -248,7 +288,9 @@ class RFCNDetections(nn.Module):
                   if head.custom_cls_channels else cls_score.softmax(-1))
         scores = scores[:, :-1]  # drop the background column
         num_classes = scores.size(1)
-        boxes = decode_deltas(proposals, bbox_pred, head.bbox_coder, max_hw)
+        deltas = bbox_pred.reshape(bbox_pred.size(0), -1, 4).permute(1, 2, 0)
+        boxes = decode_deltas(proposals.t(), deltas, head.bbox_coder,
+                              max_hw).permute(2, 0, 1)  # (K, 1 or C, 4)
         boxes = boxes.expand(-1, num_classes, 4).reshape(-1, 4)
         scores = scores.reshape(-1)
         labels = torch.arange(num_classes, device=scores.device).repeat(
@@ -281,16 +323,27 @@ class RFCNDetectionGraph(nn.Module):
         detector (nn.Module): An mmdet two-stage detector with an
             :class:`~qmimic_mm.models.RFCNRoIHead` and a one-level RPN.
         config (str): Config name for error messages.
+        fold_preprocess (bool): Fold the normalisation into the first conv
+            of a copy of ``detector``
+            (:func:`~qmimic_mm.deployment.preprocess_folding.
+            fold_into_first_conv`): faster, equal to float rounding instead of
+            bit for bit. Defaults to False.
 
     Example:
         >>> graph = RFCNDetectionGraph(model).eval()
         >>> boxes, scores, labels = graph(image[None])
     """
 
-    def __init__(self, detector: nn.Module, config: str = 'model') -> None:
+    def __init__(self, detector: nn.Module, config: str = 'model',
+                 fold_preprocess: bool = False) -> None:
         super().__init__()
+        if fold_preprocess:  # the fold rewrites a conv: not the caller's
+            detector = copy.deepcopy(detector)
         self.network = DenseRFCN(detector, config)
         self.preprocess = ImagePreprocess(detector.data_preprocessor)
+        if fold_preprocess:
+            self.preprocess = fold_into_first_conv(
+                self.network, self.preprocess) or self.preprocess
         test_cfg = detector.test_cfg or {}
         self.proposals = RPNProposals(
             detector.rpn_head, _nms_cfg(test_cfg.get('rpn'), 'rpn', config))

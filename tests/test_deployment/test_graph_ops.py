@@ -76,9 +76,63 @@ def test_decode_deltas_equals_mmdet_coder(num_classes):
     coder = DeltaXYWHBBoxCoder(target_means=[0., 0., 0., 0.],
                                target_stds=[0.1, 0.1, 0.2, 0.2])
     want = coder.decode(rois, deltas, max_shape=(150, 180))
-    got = decode_deltas(rois, deltas, coder, torch.tensor([150., 180.]))
+    # coordinate-major in and out: (4, K) rois, (C, 4, K) deltas and boxes
+    got = decode_deltas(rois.t(), deltas.view(40, -1, 4).permute(1, 2, 0),
+                        coder, torch.tensor([150., 180.])).permute(2, 0, 1)
     assert got.shape == (40, num_classes, 4)
     # the same arithmetic, but exp in float64 (rounded): ~1% of the exps
     # differ from PyTorch's float32 exp by an ulp
     torch.testing.assert_close(got.reshape(40, -1), want, rtol=3e-7, atol=0)
     assert got[..., 0::2].max() == 180 and got[..., 1::2].max() == 150
+
+
+def test_kept_anchor_priors_equal_mmdet_grid_priors():
+    """RPNProposals builds the anchors of the kept indices only; they equal
+    mmdet's single_level_grid_priors at those indices, bit for bit, on a
+    map that is not square (row-major locations, 4 base anchors each)."""
+    from mmdet.models.task_modules.prior_generators import AnchorGenerator
+
+    from qmimic_mm.deployment.rfcn_graph import RPNProposals
+    gen = AnchorGenerator(scales=[4, 8, 16, 32], ratios=[1.0], strides=[16])
+    head = torch.nn.Module()
+    head.use_sigmoid_cls, head.cls_out_channels = True, 1
+    head.prior_generator, head.bbox_coder = gen, DeltaXYWHBBoxCoder()
+    proposals = RPNProposals(head, dict(nms_pre=100))
+    rpn_cls = torch.zeros(1, 4, 5, 7)
+    index = torch.randperm(5 * 7 * 4,
+                           generator=torch.Generator().manual_seed(0))
+    got = proposals._priors(rpn_cls, index // 4, index % 4, index)
+    want = gen.single_level_grid_priors((5, 7), 0, device='cpu')[index]
+    assert got.shape == (4, 140)
+    assert torch.equal(got.t(), want)
+
+
+class PSRoIPoolModule(torch.nn.Module):
+
+    def forward(self, feats, rois):
+        from qmimic_mm.models.layers import ps_roi_pool
+        return ps_roi_pool(feats, rois, 3, 1. / 16)
+
+
+def test_ps_roi_pool_in_onnx_runtime_equals_torch(tmp_path):
+    """The exported pooling (its own order of steps: pad, transpose, then
+    the running sums) gives PyTorch's values, on two map sizes (dynamic)
+    and RoIs partly outside the map."""
+    ort = pytest.importorskip('onnxruntime')
+    gen = torch.Generator().manual_seed(0)
+    rois = torch.cat([torch.zeros(60, 1), random_boxes(60)[0] * 2 - 40], 1)
+    feats = torch.randn(1, 54, 12, 17, generator=gen)
+    out = str(tmp_path / 'ps_roi.onnx')
+    torch.onnx.export(PSRoIPoolModule(), (feats, rois), out, dynamo=False,
+                      opset_version=17, input_names=['feats', 'rois'],
+                      dynamic_axes={'feats': {2: 'h', 3: 'w'},
+                                    'rois': {0: 'k'}})
+    session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
+    for shape in [(12, 17), (21, 9)]:
+        maps = torch.randn(1, 54, *shape, generator=gen)
+        got, = session.run(None, {'feats': maps.numpy(),
+                                  'rois': rois.numpy()})
+        want = PSRoIPoolModule()(maps, rois)
+        assert got.shape == (60, 6, 3, 3)
+        torch.testing.assert_close(torch.from_numpy(got), want, rtol=0,
+                                   atol=0)

@@ -1,8 +1,8 @@
 """Export a trained R-FCN detector to ONNX and check it in ONNX Runtime.
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx
-        [--boundary detector|network] [--shape H W] [--no-verify]
-        [--cfg-options K=V ...]
+        [--boundary detector|network] [--no-fold-preprocess]
+        [--shape H W] [--no-verify] [--cfg-options K=V ...]
 
 ``--boundary detector`` (default) exports the whole detector for one image:
 input ``image`` (1, C, H, W) as the test pipeline hands it to the model
@@ -10,7 +10,9 @@ input ``image`` (1, C, H, W) as the test pipeline hands it to the model
 image's pixels, ``scores`` (M,) and ``labels`` (M,), by score; everything
 between (normalisation, padding, network, proposals and their NMS, PS-RoI
 pooling, voting, box decoding, final NMS) is in the graph, so a device needs
-only ONNX Runtime. ``--boundary network`` exports the convolutions alone
+only ONNX Runtime; the normalisation is folded into the first conv
+(``--no-fold-preprocess`` keeps it a step of its own, bit-equal to
+PyTorch's). ``--boundary network`` exports the convolutions alone
 (see :mod:`qmimic_mm.deployment.onnx_export`). Both run in
 ``tools/test.py --onnx``. Unless ``--no-verify``, the exported model and
 PyTorch detect on one random image of ``--shape`` and the largest box /
@@ -39,6 +41,9 @@ def parse_args() -> argparse.Namespace:
                         default='detector',
                         help='whole detector (default) or the convolutions '
                         'only')
+    parser.add_argument('--no-fold-preprocess', action='store_true',
+                        help='keep the normalisation out of the first conv '
+                        '(--boundary detector)')
     parser.add_argument('--shape', type=int, nargs=2, default=[192, 256],
                         metavar=('H', 'W'),
                         help='trace / verification image size')
@@ -69,7 +74,8 @@ def main() -> None:
     model = build_detector(cfg, args.checkpoint)
     batch = synthetic_batch(model, args.shape)
     export_onnx(model, args.out, batch['inputs'][0][None],
-                osp.basename(args.config), args.boundary)
+                osp.basename(args.config), args.boundary,
+                not args.no_fold_preprocess)
     print(f'wrote {args.out}')
     if not args.no_verify:
         runner = ORTDetector(args.out, model)

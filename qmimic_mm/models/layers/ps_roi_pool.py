@@ -23,27 +23,61 @@ def _round_half_away(x: Tensor) -> Tensor:
 
 
 def _bin_bounds(start: Tensor, end: Tensor, k: int,
-                size: int) -> Tuple[Tensor, Tensor]:
-    """Integer pixel range ``[lo, hi)`` of each of the ``k`` bins along one
-    axis, clipped to ``[0, size]``.
+                size: Tensor) -> Tuple[Tensor, Tensor]:
+    """Integer cell range ``[lo, hi)`` of each of the ``k`` bins along the
+    two axes at once, clipped to ``[0, size]``.
 
     Args:
-        start (Tensor): (K,) RoI start on the feature map (float64).
-        end (Tensor): (K,) RoI end on the feature map (float64).
-        k (int): Number of bins along the axis.
-        size (int): Feature map size along the axis.
+        start (Tensor): (K, 2) RoI start (x, y) on the feature map
+            (float64).
+        end (Tensor): (K, 2) RoI end (x, y) on the feature map (float64).
+        k (int): Number of bins along each axis.
+        size (Tensor): (2,) feature map size (width, height), int64.
 
     Returns:
-        tuple[Tensor, Tensor]: ``lo`` and ``hi``, both (K, k) int64.
+        tuple[Tensor, Tensor]: ``lo`` and ``hi``, both (2, k, K) int64:
+        axis (x, y), bin, RoI -- rows of K values, so that every op is one
+        pass over a row (in ONNX Runtime a broadcast over short rows costs
+        a call per row).
     """
     # R-FCN keeps degenerate RoIs alive with a minimum extent of 0.1 cells.
-    bin_size = (end - start).clamp(min=0.1) / k
-    steps = torch.arange(k, dtype=start.dtype, device=start.device)
-    lo = torch.floor(steps[None] * bin_size[:, None] + start[:, None])
-    hi = torch.ceil((steps[None] + 1) * bin_size[:, None] + start[:, None])
-    lo = lo.clamp(0, size).long()
-    hi = hi.clamp(0, size).long()
+    bin_size = ((end - start).clamp(min=0.1) / k).t()[:, None]  # (2, 1, K)
+    start = start.t()[:, None]
+    steps = torch.arange(k, dtype=start.dtype,
+                         device=start.device)[None, :, None]  # (1, k, 1)
+    lo = torch.floor(steps * bin_size + start)
+    hi = torch.ceil((steps + 1) * bin_size + start)
+    upper = size.view(2, 1, 1).to(lo.dtype)
+    lo = torch.minimum(lo.clamp(min=0), upper).long()
+    hi = torch.minimum(hi.clamp(min=0), upper).long()
     return lo, hi
+
+
+def _summed_area_rows(feats: Tensor, k2: int) -> Tensor:
+    """Float64 summed-area table of every channel with a zero first row and
+    column, as rows of ``C_out`` channels: row ``((b * k2 + g) * (H + 1) +
+    y) * (W + 1) + x`` holds the sums over cells ``[0, y) x [0, x)`` of bin
+    group ``g`` of image ``b``.
+
+    float64 keeps the four-term difference of :func:`ps_roi_pool` free of
+    cancellation on large maps. The running sums are the same in either
+    memory layout; each runtime gets the order of steps it is fast in:
+    PyTorch's cumsum along the innermost axis (NCHW) then one copy to the
+    channels-last rows; ONNX Runtime pads first (in float32, along the
+    inner axes), turns each bin group channels-last with one transpose of
+    (C_out, cells) blocks and sums along outer axes (its cumsum is ~5x
+    slower along the innermost one, its 4-D transposes ~3x slower).
+    """
+    n, c_all, h, w = feats.shape
+    c_out = c_all // k2
+    if torch.onnx.is_in_onnx_export():
+        padded = nn.functional.pad(feats, (1, 0, 1, 0))
+        sat = padded.reshape(n * k2, c_out, -1).transpose(1, 2)
+        sat = sat.to(torch.float64).reshape(n * k2, h + 1, w + 1, c_out)
+        return sat.cumsum(1).cumsum(2).reshape(-1, c_out)
+    sat = feats.to(torch.float64).cumsum(2).cumsum(3)
+    sat = sat.view(n, k2, c_out, h, w).permute(0, 1, 3, 4, 2)
+    return nn.functional.pad(sat, (0, 0, 1, 0, 1, 0)).reshape(-1, c_out)
 
 
 def ps_roi_pool(feats: Tensor,
@@ -79,53 +113,43 @@ def ps_roi_pool(feats: Tensor,
     if c_all % (k * k) != 0:
         raise ValueError(f'feats has {c_all} channels, which is not a '
                          f'multiple of output_size**2 = {k * k}')
-    c_out = c_all // (k * k)
+    k2 = k * k
+    c_out = c_all // k2
 
     boxes = rois.detach().to(torch.float64)
     batch_inds = boxes[:, 0].long()
-    x1 = _round_half_away(boxes[:, 1]) * spatial_scale
-    y1 = _round_half_away(boxes[:, 2]) * spatial_scale
-    x2 = (_round_half_away(boxes[:, 3]) + 1.) * spatial_scale
-    y2 = (_round_half_away(boxes[:, 4]) + 1.) * spatial_scale
-    x_lo, x_hi = _bin_bounds(x1, x2, k, w)  # (K, k) along columns j
-    y_lo, y_hi = _bin_bounds(y1, y2, k, h)  # (K, k) along rows i
+    corners = _round_half_away(boxes[:, 1:5])  # x1, y1, x2, y2
+    start = corners[:, :2] * spatial_scale
+    end = (corners[:, 2:] + 1.) * spatial_scale
+    # the map size as a tensor, so that an exported graph reads it
+    size = torch._shape_as_tensor(feats)[2:].flip(0).to(feats.device)
+    lo, hi = _bin_bounds(start, end, k, size)  # (x / y, bin, K)
 
-    # Summed-area table with a zero first row/column: the sum over rows
-    # [y0, y1) and columns [x0, x1) is S[y1,x1] - S[y0,x1] - S[y1,x0] +
-    # S[y0,x0]. float64 keeps the four-term difference free of cancellation
-    # on large maps. The table is channels-last, (N, H+1, W+1, k*k, C_out):
-    # the C_out channels of one bin group at one corner are one contiguous
-    # row, so all four corners of every bin and RoI are one ``index_select``
-    # of rows (a gather of 48-byte rows instead of single numbers: ~5x
-    # faster in ONNX Runtime, ~20x in PyTorch).
-    # The running sums give bit-identical tables in either memory layout;
-    # each runtime gets the one its kernel is fast in: PyTorch's cumsum
-    # along the innermost axis (NCHW), ONNX Runtime's along outer axes
-    # (NHWC; ~5x slower along the innermost one).
-    if torch.onnx.is_in_onnx_export():
-        sat = feats.permute(0, 2, 3, 1).to(torch.float64)
-        sat = sat.cumsum(1).cumsum(2)
-    else:
-        sat = feats.to(torch.float64).cumsum(2).cumsum(3)
-        sat = sat.permute(0, 2, 3, 1)
-    sat = nn.functional.pad(sat, (0, 0, 1, 0, 1, 0))
-    k2 = k * k
-    rows = sat.reshape(-1, c_out)  # row ((b*(H+1) + y)*(W+1) + x)*k2 + g
-
-    # Row of (b, y, x, group g = i*k + j) for bin (i, j) of each RoI:
+    # Sum over rows [y0, y1) and columns [x0, x1) from the summed-area
+    # table S: S[y1,x1] - S[y0,x1] - S[y1,x0] + S[y0,x0]. All four corners
+    # of every bin and RoI are one ``index_select`` of C_out-wide rows (a
+    # gather of 48-byte rows instead of single numbers: ~5x faster in
+    # ONNX Runtime, ~20x in PyTorch).
+    rows = _summed_area_rows(feats, k2)
+    # Row of (b, group g = i*k + j, y, x) for bin (i, j) of each RoI,
+    # split into a y part (bin row i) and an x part (bin column j):
     # (4 corners, K, i, j)
-    groups = torch.arange(k2, device=feats.device).view(1, k, k)
-    base = batch_inds.to(feats.device)[:, None, None] * (h + 1)  # (K, 1, 1)
-    ya = (base + y_lo[:, :, None]) * (w + 1)
-    yb = (base + y_hi[:, :, None]) * (w + 1)
-    xa, xb = x_lo[:, None, :], x_hi[:, None, :]
-    index = torch.stack([yb + xb, ya + xb, yb + xa, ya + xa]) * k2 + groups
+    ys = torch.stack([hi[1], lo[1]]).transpose(1, 2)  # (2, K, i)
+    xs = torch.stack([hi[0], lo[0]]).transpose(1, 2)  # (2, K, j)
+    plane = (h + 1) * (w + 1)
+    bin_i = torch.arange(k, device=feats.device) * k
+    y_part = ((batch_inds.to(feats.device)[:, None] * k2 + bin_i) * plane
+              + ys * (w + 1))
+    x_part = torch.arange(k, device=feats.device) * plane + xs
+    index = (y_part[None, :, :, :, None]
+             + x_part[:, None, :, None, :]).reshape(4, -1, k, k)
     corner_sums = rows.index_select(0, index.view(-1)).view(
         *index.shape, c_out)
     bin_sum = (corner_sums[0] - corner_sums[1] - corner_sums[2] +
                corner_sums[3])  # (K, i, j, c)
-    area = ((y_hi[:, :, None] - y_lo[:, :, None]).clamp(min=0) *
-            (x_hi[:, None, :] - x_lo[:, None, :]).clamp(min=0)).to(sat.dtype)
+    y_len = (hi[1] - lo[1]).clamp(min=0).t()  # (K, i)
+    x_len = (hi[0] - lo[0]).clamp(min=0).t()  # (K, j)
+    area = (y_len[:, :, None] * x_len[:, None, :]).to(bin_sum.dtype)
     # Empty bins (clipped away or collapsed) have area 0 and sum 0 -> 0.
     out = bin_sum / area.clamp(min=1.)[..., None]
     # (K, C_out, k, k) over the channels-last (K, k, k, C_out) buffer, the

@@ -65,7 +65,8 @@ model = dict(backbone=dict(base_channels=16),
              rpn_head=dict(in_channels=128, feat_channels=32,
                            anchor_generator=dict(scales=[2, 4])),
              roi_head=dict(bbox_roi_extractor=dict(out_channels=128),
-                           bbox_head=dict(in_channels=128, fc_out_channels=32)))
+                           bbox_head=dict(in_channels=128,
+                                          fc_out_channels=32)))
 '''
 TOY_STUDENT_MODEL = '''
 model = dict(rpn_head=dict(anchor_generator=dict(scales=[2, 4])))
@@ -81,6 +82,7 @@ def write_toy_config(path: str, base: str, voc_root: str, iters: int = 4,
     with open(path, 'w') as f:
         f.write(text)
     return path
+
 
 QM_CONFIG = 'qmimic/faster-rcnn_r18-1-16_r18-quant_voc0712.py'
 
@@ -102,6 +104,7 @@ model = dict(
 # the real configs warm lambda up over 2000 iterations; toy runs have 4
 custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=2)]
 '''
+
 
 WIDER_TOY_DATA = '''
 _data_root = {root!r}

@@ -115,8 +115,8 @@ def safe_torch_load(filename: str,
             complaint = next((line.strip() for line in detail
                               if 'Unsupported' in line or 'invalid' in line),
                              'damaged pickle stream')
-            raise CheckpointReadError(filename,
-                                      f'UnpicklingError: {complaint}') from None
+            raise CheckpointReadError(
+                filename, f'UnpicklingError: {complaint}') from None
         raise UnsafeCheckpointError(
             f'refusing to load {filename}: it pickles an object outside the '
             f'allow-list of what mmengine writes ({reason.strip()}). '

@@ -64,7 +64,8 @@ def _extends_constructor(tree: dict, parts: List[str]) -> bool:
         exists, node = _lookup(tree, parts[:depth])
         if exists:
             return isinstance(node, dict) and (
-                'cfg_path' in node or ('type' in node and depth == len(parts) - 1))
+                'cfg_path' in node
+                or ('type' in node and depth == len(parts) - 1))
     return False
 
 

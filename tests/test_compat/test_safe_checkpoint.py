@@ -11,7 +11,7 @@ from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from qmimic_mm.compat.safe_checkpoint import (UnsafeCheckpointError,
-                                               safe_torch_load)
+                                              safe_torch_load)
 
 
 def _mmengine_like_checkpoint(path: str) -> None:

@@ -183,8 +183,8 @@ def test_mat_structure(demo: Dict) -> None:
                                           'illumination', 'invalid',
                                           'occlusion', 'pose')):
                     lab = mat[f'{attr}_label_list'][i, 0][j, 0]
-                    assert lab.dtype == np.uint8 and lab.shape == (len(rows),
-                                                                    1)
+                    assert lab.dtype == np.uint8
+                    assert lab.shape == (len(rows), 1)
                     np.testing.assert_array_equal(lab[:, 0], rows[:, 4 + k])
         assert seen == TINY.num_val
 
@@ -322,8 +322,8 @@ def _border_to_interior_gradient(n_images: int = 40) -> float:
             ]).mean())
             ys, xs = slice(y + h // 4, y + 3 * h // 4), slice(
                 x + w // 4, x + 3 * w // 4)
-            interior.append(
-                np.concatenate([gx[ys, xs].ravel(), gy[ys, xs].ravel()]).mean())
+            interior.append(np.concatenate(
+                [gx[ys, xs].ravel(), gy[ys, xs].ravel()]).mean())
     assert len(border) > 50
     return float(np.mean(border) / np.mean(interior))
 

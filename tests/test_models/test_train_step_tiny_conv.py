@@ -37,9 +37,10 @@ def training_batch() -> Dict[str, list]:
     """Two gray images (192x256, 192x224) with three and two faces."""
     gen = torch.Generator().manual_seed(1)
     images, samples = [], []
-    for (h, w), boxes in (((192, 256), [[20, 30, 70, 90], [120, 40, 150, 80],
-                                        [180, 100, 240, 170]]),
-                          ((192, 224), [[10, 10, 40, 50], [100, 60, 190, 160]])):
+    cases = (((192, 256), [[20, 30, 70, 90], [120, 40, 150, 80],
+                           [180, 100, 240, 170]]),
+             ((192, 224), [[10, 10, 40, 50], [100, 60, 190, 160]]))
+    for (h, w), boxes in cases:
         image = torch.randint(0, 256, (1, h, w), generator=gen,
                               dtype=torch.uint8)
         for x1, y1, x2, y2 in boxes:  # brighter faces than the background

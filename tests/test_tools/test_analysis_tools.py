@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import CONFIGS, REPO
+from conftest import CONFIGS
 
 
 from qmimic_mm.analysis import flops as get_flops  # noqa: E402

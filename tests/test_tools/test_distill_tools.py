@@ -87,7 +87,8 @@ def test_headline_wider_config_trains_four_iterations(wider_root, tmp_path):
         "teacher=dict(neck=dict(calib_batches=2)), distiller=dict("
         "distill_losses=dict(loss_mimic=dict(quantizer=dict("
         "calib_batches=2)))))\n"
-        "custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=2)]\n")
+        "custom_hooks = [dict(type='DistillLossWarmupHook', "
+        "warmup_iters=2)]\n")
     log = _train(qm_cfg, str(tmp_path / 'qm'))
     assert {'distill.loss_mimic', 'student.loss_cls'} <= _train_losses(log)
     # Live diagnostics and the warm-up weight in every logged iteration:

@@ -1,5 +1,4 @@
 """tools/train.py, tools/test.py and tools/dist_train.sh on a tiny VOC set."""
-import os
 import os.path as osp
 
 import pytest

@@ -12,8 +12,9 @@ def _cfg() -> Config:
         model=dict(type='X', backbone=dict(type='ResNet', depth=18),
                    teacher=dict(cfg_path='faster_rcnn/a.py')),
         train_dataloader=dict(dataset=dict(
-            type='RepeatDataset', dataset=dict(type='ConcatDataset',
-                                               datasets=[dict(data_root='/no')]))),
+            type='RepeatDataset',
+            dataset=dict(type='ConcatDataset',
+                         datasets=[dict(data_root='/no')]))),
         items=[dict(a=1)]))
 
 

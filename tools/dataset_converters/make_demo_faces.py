@@ -3,7 +3,8 @@
 Example::
 
     python tools/dataset_converters/make_demo_faces.py --out data/demo_faces \
-        --num-train 400 --num-val 100 --num-test 200 --seed 0 --img-size 160 256
+        --num-train 400 --num-val 100 --num-test 200 --seed 0 \
+        --img-size 160 256
 
 Train, val and test use disjoint face crops (identities) and scenes. The
 result is used exactly like a downloaded WIDER FACE (``data_root`` of the

@@ -10,7 +10,8 @@ DATA_BATCH = Optional[dict]
 
 @HOOKS.register_module()
 class DistillLossWarmupHook(Hook):
-    """Ramp every distillation loss weight linearly from 0 over ``warmup_iters``.
+    """Ramp every distillation loss weight linearly from 0 over
+    ``warmup_iters``.
 
     At iteration ``i`` each loss of ``model.distiller.distill_losses`` uses
     ``lambda_i = lambda * min(1, i / warmup_iters)`` (``lambda`` its
@@ -36,9 +37,10 @@ class DistillLossWarmupHook(Hook):
     def __init__(self, warmup_iters: int) -> None:
         if not (isinstance(warmup_iters, int) and warmup_iters >= 1):
             raise ValueError(
-                f'DistillLossWarmupHook: warmup_iters must be an integer >= 1, '
-                f'got {warmup_iters!r}. Set the hook\'s `warmup_iters` in '
-                '`custom_hooks`, or remove the hook for no warm-up.')
+                'DistillLossWarmupHook: warmup_iters must be an integer '
+                f'>= 1, got {warmup_iters!r}. Set the hook\'s '
+                '`warmup_iters` in `custom_hooks`, or remove the hook for no '
+                'warm-up.')
         self.warmup_iters = warmup_iters
         self._base_weights: Dict[str, float] = {}
 

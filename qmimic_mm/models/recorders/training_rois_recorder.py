@@ -42,8 +42,8 @@ class TrainingRoIsRecorder(BaseRecorder):
         super().__init__(source)
         if roi_source not in ROI_SOURCES:
             raise ValueError(
-                f'TrainingRoIsRecorder: roi_source must be one of {ROI_SOURCES}, got '
-                f'{roi_source!r}.')
+                'TrainingRoIsRecorder: roi_source must be one of '
+                f'{ROI_SOURCES}, got {roi_source!r}.')
         self.roi_source = roi_source
         self._recording = False
 
@@ -54,8 +54,9 @@ class TrainingRoIsRecorder(BaseRecorder):
             head = model.get_submodule(self.source)
         except AttributeError:
             raise ValueError(
-                f'TrainingRoIsRecorder: the student has no module {self.source!r}; '
-                'set `source` to its RoI head (e.g. "roi_head").') from None
+                'TrainingRoIsRecorder: the student has no module '
+                f'{self.source!r}; set `source` to its RoI head (e.g. '
+                '"roi_head").') from None
         if self.roi_source == 'auto':
             sampler = getattr(head, 'bbox_sampler', None)
             self.roi_source = ('proposals' if isinstance(sampler, OHEMSampler)
@@ -95,9 +96,9 @@ class TrainingRoIsRecorder(BaseRecorder):
         double count RoIs when a head runs twice)."""
         if not self.data_buffer:
             raise RuntimeError(
-                'TrainingRoIsRecorder: no RoIs were recorded during the student '
-                'forward; is the recorder attached to the RoI head that '
-                'runs in training (`source`)?')
+                'TrainingRoIsRecorder: no RoIs were recorded during the '
+                'student forward; is the recorder attached to the RoI head '
+                'that runs in training (`source`)?')
         return self.data_buffer[record_idx]
 
     def __enter__(self) -> None:

@@ -1,5 +1,4 @@
 """QuantizationMimicDistill built from the real configs at toy size."""
-import os.path as osp
 
 import pytest
 import torch

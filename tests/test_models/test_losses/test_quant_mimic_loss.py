@@ -134,7 +134,8 @@ def test_student_map_of_another_stride_is_resized():
 
 def test_bad_arguments_name_the_key():
     with pytest.raises(ValueError, match='loss_weight.*-1'):
-        MODELS.build(dict(_scope_='mmrazor', type='QuantMimicLoss', loss_weight=-1))
+        MODELS.build(
+            dict(_scope_='mmrazor', type='QuantMimicLoss', loss_weight=-1))
     with pytest.raises(ValueError, match="normalize must be one of.*'sum'"):
         QuantMimicLoss(normalize='sum')
     s, t = torch.zeros(1, 3, 4, 4), torch.zeros(1, 5, 4, 4)

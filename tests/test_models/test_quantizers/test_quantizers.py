@@ -1,4 +1,5 @@
-"""UniformQuantizer (Eq. 1-3) and PowerOfTwoQuantizer on hand-computed cases."""
+"""UniformQuantizer (Eq. 1-3) and PowerOfTwoQuantizer on hand-computed
+cases."""
 import pytest
 import torch
 from mmrazor.registry import MODELS

@@ -112,6 +112,24 @@ def test_table1_markdown(tool):
                                       rel=0.1, abs=0.02)
 
 
+def test_table1_subset_without_flops(tool):
+    """--models times the rows given, in that order (speed-ups against the
+    first of them); --no-flops leaves the FLOP columns as '-'."""
+    result = tool(['tools/analysis_tools/table1.py', '--shape',
+                   *map(str, SHAPE), '--repeat', '1', '--warmup', '0',
+                   '--threads', '1', '--no-flops', '--models', 'vgg1-32',
+                   'vgg1-4'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [[cell.strip() for cell in line.split('|')]
+            for line in result.stdout.splitlines() if line.startswith('| VGG')]
+    assert [row[1] for row in rows] == ['VGG-1-32 R-FCN', 'VGG-1-4 R-FCN']
+    assert rows[0][6] == '1.0x'
+    assert all(row[2] == '-' and row[7] == '-' for row in rows)
+    assert rows[0][3] == '19.5K'  # params are still counted
+    bad = tool(['tools/analysis_tools/table1.py', '--models', 'vgg2'])
+    assert bad.returncode == 2 and 'invalid choice' in bad.stderr
+
+
 @pytest.mark.parametrize('runtime', ['torch-graph', 'onnxruntime'])
 def test_benchmark_runtimes(tool, runtime):
     """The detector graph runs in PyTorch and, exported whole, in ONNX

@@ -5,6 +5,7 @@
         [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
         [--no-fuse-conv-bn]
         [--runtime torch|torch-graph|cuda-graph|onnxruntime]
+        [--models vgg16 vgg1-4 vgg1-32 vgg1-4-pruned8] [--no-flops]
 
 Quantization Mimic (Wei et al., ECCV 2018), Table 1 compares the three
 R-FCN detectors on one image whose longer side is 1024 (Titan X there; CPU
@@ -18,6 +19,11 @@ add it only to train from scratch); ``--no-fuse-conv-bn`` keeps it. Threads,
 ``OMP_WAIT_POLICY`` and malloc are set as in ``benchmark.py``, whose
 docstring says why. ``Detector / backbone`` is each detector's latency over
 its own backbone's: what the heads, proposals and NMS add.
+
+``--models`` times a subset (speed-ups relative to the first one given) and
+``--no-flops`` skips the FLOP count, which traces every model and takes
+most of a run's start on a GPU machine (``--device cuda``: build and count
+took over 70 s there); the FLOP and size columns then read ``-``.
 """
 import argparse
 import os
@@ -32,15 +38,17 @@ from mmengine.analysis.print_helper import _format_size  # noqa: E402
 
 from qmimic_mm.utils import PROJECT_CONFIGS, report_user_errors  # noqa: E402
 
-#: (row name, config) of Table 1; speed-ups are relative to the first row.
-MODELS = (
-    ('VGG16 R-FCN', 'rfcn/rfcn_vgg16_80k_wider.py'),
-    ('VGG-1-4 R-FCN', 'rfcn/rfcn_vgg1-4_80k_wider.py'),
-    ('VGG-1-32 R-FCN', 'rfcn/rfcn_vgg1-32_80k_wider.py'),
+#: ``--models`` key -> (row name, config) of Table 1, in the table's
+#: order; speed-ups are relative to the first row.
+MODELS = {
+    'vgg16': ('VGG16 R-FCN', 'rfcn/rfcn_vgg16_80k_wider.py'),
+    'vgg1-4': ('VGG-1-4 R-FCN', 'rfcn/rfcn_vgg1-4_80k_wider.py'),
+    'vgg1-32': ('VGG-1-32 R-FCN', 'rfcn/rfcn_vgg1-32_80k_wider.py'),
     # Table 2's pruning baselines: VGG-1-4 pruned with ratio 8 (the widths
     # every configs/pruning run exports), beside VGG-1-32
-    ('VGG-1-4 pruned x8 R-FCN', 'pruning/rfcn_vgg1-4-pruned8_80k_wider.py'),
-)
+    'vgg1-4-pruned8': ('VGG-1-4 pruned x8 R-FCN',
+                       'pruning/rfcn_vgg1-4-pruned8_80k_wider.py'),
+}
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,11 +58,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--no-fuse-conv-bn', action='store_true',
         help='keep batch norm as separate layers')
+    parser.add_argument(
+        '--models', nargs='+', choices=list(MODELS), default=list(MODELS),
+        help='rows to time, in this order (default: all)')
+    parser.add_argument(
+        '--no-flops', action='store_true',
+        help='skip counting FLOPs (their columns read -)')
     return parser.parse_args()
 
 
-def format_table1(results: Sequence[Dict[str, Any]]) -> str:
-    """Markdown Table 1 from :func:`benchmark.benchmark`'s results."""
+def format_table1(results: Sequence[Dict[str, Any]],
+                  names: Sequence[str]) -> str:
+    """Markdown Table 1 from :func:`benchmark.benchmark`'s results, one
+    row per name."""
     header = [
         'Model', 'FLOPs', 'Params', 'Size (MB, fp32)', 'Latency (ms)',
         'Speed-up', 'Backbone FLOPs', 'Backbone latency (ms)',
@@ -63,15 +79,16 @@ def format_table1(results: Sequence[Dict[str, Any]]) -> str:
     rows = [header, ['---'] + ['---:'] * (len(header) - 1)]
     det_up = speedups(results, 'detector')
     bb_up = speedups(results, 'backbone')
-    for (name, _), result, det, bb in zip(MODELS, results, det_up, bb_up):
+    for name, result, det, bb in zip(names, results, det_up, bb_up):
         rows.append([
             name,
-            _format_size(result['flops']),
+            _format_size(result['flops']) if 'flops' in result else '-',
             _format_size(result['params']),
             f'{result["params"] * 4 / 2**20:.3g}',
             f'{result["detector_ms"]:.1f}',
             f'{det:.1f}x',
-            _format_size(result['backbone_flops']),
+            (_format_size(result['backbone_flops'])
+             if 'backbone_flops' in result else '-'),
             f'{result["backbone_ms"]:.1f}',
             f'{bb:.1f}x',
             f'{result["detector_ms"] / result["backbone_ms"]:.2f}x',
@@ -84,15 +101,17 @@ def main() -> None:
     args = parse_args()
     setup_runtime(args)
     fuse = not args.no_fuse_conv_bn
-    configs = [str(PROJECT_CONFIGS / config) for _, config in MODELS]
+    models = [MODELS[key] for key in dict.fromkeys(args.models)]
+    configs = [str(PROJECT_CONFIGS / config) for _, config in models]
     results = benchmark(configs, shape=args.shape, repeat=args.repeat,
                         warmup=args.warmup, device=args.device,
-                        fuse_conv_bn=fuse, runtime=args.runtime)
+                        fuse_conv_bn=fuse, runtime=args.runtime,
+                        with_flops=not args.no_flops)
     run = describe_run(args, fuse)
     print(f'Table 1 (gray, {run}; random weights; FLOPs = '
           'multiply-accumulates)')
     print()
-    print(format_table1(results))
+    print(format_table1(results, [name for name, _ in models]))
 
 
 if __name__ == '__main__':

@@ -31,6 +31,14 @@ from torch import Tensor, nn
 FOLD_TOLERANCE = 1e-4
 
 
+def divisor_padding(image: Tensor, divisor: int) -> Tensor:
+    """(2,) rows and columns to add at the bottom and right of a (N, C, H,
+    W) image to make its height and width multiples of ``divisor``; read
+    from the shape at run time in an exported graph."""
+    size = torch._shape_as_tensor(image)[2:]
+    return (divisor - size % divisor) % divisor
+
+
 class FoldedImagePreprocess(nn.Module):
     """What remains of the preprocessor once the normalisation is folded
     into the first conv: the raw (1, C, H, W) image padded with the raw
@@ -60,9 +68,7 @@ class FoldedImagePreprocess(nn.Module):
             else image.float()
         pad_h = pad_w = 0
         if self.pad_divisor > 1:
-            size = torch._shape_as_tensor(image)[2:]
-            pad_h, pad_w = (self.pad_divisor - size % self.pad_divisor) \
-                % self.pad_divisor
+            pad_h, pad_w = divisor_padding(image, self.pad_divisor)
         ph, pw = self.conv_padding
         inputs = F.pad(inputs, (pw, pw + pad_w, ph, ph + pad_h),
                        value=self.pad_value)
@@ -78,11 +84,13 @@ def _probe_image(preprocess: nn.Module, channels: int) -> Tensor:
                          generator=gen, dtype=torch.uint8)
 
 
-def _image_conv(network: nn.Module, inputs: Tensor
-                ) -> Optional[Tuple[nn.Module, str, nn.Conv2d]]:
+def _image_conv(
+    network: nn.Module, inputs: Tensor
+) -> Tuple[Optional[Tuple[nn.Module, str, nn.Conv2d]], Tuple[Tensor, ...]]:
     """(parent, attribute, conv) of the one leaf module that reads
     ``inputs`` (the preprocessed image) when ``network`` runs, if that
-    module is a plain 2D convolution."""
+    module is a plain 2D convolution (else None), and the network's
+    outputs of that run."""
     readers = []
 
     def record(module: nn.Module, args: tuple) -> None:
@@ -93,21 +101,21 @@ def _image_conv(network: nn.Module, inputs: Tensor
     handles = [m.register_forward_pre_hook(record) for m in leaves]
     try:
         with torch.no_grad():
-            network(inputs)
+            outputs = network(inputs)
     finally:
         for handle in handles:
             handle.remove()
     if len(readers) != 1 or not isinstance(readers[0], nn.Conv2d):
-        return None
+        return None, outputs
     conv = readers[0]
     if (conv.groups != 1 or conv.padding_mode != 'zeros'
             or isinstance(conv.padding, str)):
-        return None
+        return None, outputs
     for parent in network.modules():
         for name, child in parent.named_children():
             if child is conv:
-                return parent, name, conv
-    return None
+                return (parent, name, conv), outputs
+    return None, outputs
 
 
 def _folded_conv(conv: nn.Conv2d, mean: Tensor, std: Tensor,
@@ -153,7 +161,7 @@ def fold_into_first_conv(
         return None
     probe = _probe_image(preprocess, mean.numel())
     inputs = preprocess(probe)
-    found = _image_conv(network, inputs)
+    found, want = _image_conv(network, inputs)
     if found is None:
         return None
     parent, name, conv = found
@@ -161,7 +169,6 @@ def fold_into_first_conv(
         return None  # the conv's zero padding and the divisor padding
         # would need different raw values
     with torch.no_grad():
-        want = network(inputs)
         setattr(parent, name, _folded_conv(conv, mean, std,
                                            preprocess.swap_channels))
         folded = FoldedImagePreprocess(preprocess.pad_divisor, conv.padding,

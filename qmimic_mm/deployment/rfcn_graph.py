@@ -32,7 +32,7 @@ from qmimic_mm.utils import UserInputError
 
 from .dense_rfcn import DenseRFCN
 from .onnx_nms import onnx_nms
-from .preprocess_folding import fold_into_first_conv
+from .preprocess_folding import divisor_padding, fold_into_first_conv
 
 #: Outputs of the exported detector graph, in order: (M, 4) boxes in the
 #: input image's pixels, (M,) scores and (M,) int64 labels, by score.
@@ -143,9 +143,7 @@ class ImagePreprocess(nn.Module):
         if self.normalize:
             inputs = (inputs - self.mean) / self.std
         if self.pad_divisor > 1:
-            size = torch._shape_as_tensor(inputs)[2:]
-            pad = (self.pad_divisor - size % self.pad_divisor) \
-                % self.pad_divisor
+            pad = divisor_padding(inputs, self.pad_divisor)
             inputs = F.pad(inputs, (0, pad[1], 0, pad[0]),
                            value=self.pad_value)
         return inputs

@@ -1,6 +1,6 @@
 """Run an exported R-FCN detector in ONNX Runtime."""
 import importlib
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -20,6 +20,17 @@ def import_onnxruntime() -> Any:
         raise UserInputError(
             'onnxruntime is not installed: pip install onnx onnxruntime '
             '(or pip install -r requirements/optional.txt)') from err
+
+
+def largest_difference(a: Sequence[Any], b: Sequence[Any]) -> float:
+    """Largest |difference| between two detection lists given as matching
+    arrays or CPU tensors (boxes first, then e.g. scores and labels); inf
+    if their detection counts differ, 0 if both are empty."""
+    if len(a[0]) != len(b[0]):
+        return float('inf')
+    return max((float(np.abs(np.asarray(x, np.float64) -
+                             np.asarray(y, np.float64)).max())
+                if len(x) else 0.) for x, y in zip(a, b))
 
 
 #: numpy dtypes of ONNX Runtime input type names (the detector graph's

@@ -59,3 +59,21 @@ def test_bad_inputs(tmp_path, monkeypatch):
         run_tool(monkeypatch, two_inputs)
     with pytest.raises(UserInputError, match='--repeat'):
         run_tool(monkeypatch, two_inputs, '--repeat', '0')
+
+
+def test_largest_difference_of_detection_lists():
+    """The comparison both deployment tools print: arrays or tensors, inf
+    for differing counts, 0 for two empty lists."""
+    import numpy as np
+
+    from qmimic_mm.deployment import largest_difference
+    boxes = torch.tensor([[0., 0., 10., 10.], [5., 5., 9., 9.]])
+    scores = torch.tensor([0.9, 0.5])
+    moved = (boxes.numpy() + [[0, 0, 0, 0.25], [0, 0, 0, 0]],
+             np.array([0.9, 0.75], np.float32))
+    assert largest_difference((boxes, scores), moved) == 0.25
+    assert largest_difference((boxes, scores), (boxes, scores)) == 0.
+    assert largest_difference((boxes, scores),
+                              (boxes[:1], scores[:1])) == float('inf')
+    empty = (torch.zeros(0, 4), torch.zeros(0))
+    assert largest_difference(empty, empty) == 0.

@@ -30,7 +30,8 @@ import numpy as np  # noqa: E402
 from qmimic_mm.analysis.benchmark import (check_rounds,  # noqa: E402
                                           keep_freed_memory, run_interleaved)
 from qmimic_mm.deployment import (DETECTOR_OUTPUT_NAMES,  # noqa: E402
-                                  import_onnxruntime, ort_session)
+                                  import_onnxruntime, largest_difference,
+                                  ort_session)
 from qmimic_mm.deployment.ort_detector import ONNX_DTYPES  # noqa: E402
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              check_file, report_user_errors)
@@ -73,15 +74,6 @@ def random_feed(session: Any, shape: List[int], seed: int = 0
     else:
         value = rng.standard_normal(size).astype(dtype)
     return {spec.name: value}
-
-
-def largest_difference(a: List[np.ndarray], b: List[np.ndarray]) -> float:
-    """Largest |difference| of two detector outputs (boxes, scores,
-    labels); inf if their detection counts differ."""
-    if len(a[0]) != len(b[0]):
-        return float('inf')
-    return max((float(np.abs(x.astype(np.float64) - y).max()) if x.size
-                else 0.) for x, y in zip(a, b))
 
 
 @report_user_errors

@@ -27,7 +27,8 @@ import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.deployment import (BOUNDARIES, ORTDetector,  # noqa: E402
-                                  export_onnx, import_onnxruntime)
+                                  export_onnx, import_onnxruntime,
+                                  largest_difference)
 from qmimic_mm.utils import (add_debug_flag, check_checkpoint,  # noqa: E402
                              report_user_errors)
 
@@ -53,18 +54,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def max_difference(a, b) -> float:
-    """Largest |difference| of boxes and scores of two detection lists
-    (inf if the counts differ)."""
-    a, b = a.pred_instances, b.pred_instances
-    if len(a) != len(b):
-        return float('inf')
-    if len(a) == 0:
-        return 0.
-    return max((a.bboxes - b.bboxes).abs().max().item(),
-               (a.scores - b.scores).abs().max().item())
-
-
 @report_user_errors
 def main() -> None:
     args = parse_args()
@@ -79,13 +68,17 @@ def main() -> None:
     print(f'wrote {args.out}')
     if not args.no_verify:
         runner = ORTDetector(args.out, model)
+        # take each result's instances at once: both test_steps write
+        # their predictions into the same data sample objects of `batch`
+        # (the data preprocessor passes CPU samples through uncopied)
         with torch.no_grad():
-            ref = model.test_step(batch)[0]
-        got = runner.test_step(batch)[0]
+            ref = model.test_step(batch)[0].pred_instances
+        got = runner.test_step(batch)[0].pred_instances
+        diff = largest_difference((ref.bboxes, ref.scores),
+                                  (got.bboxes, got.scores))
         print(f'verify on a random {args.shape[0]}x{args.shape[1]} image: '
-              f'{len(got.pred_instances)} detections (torch '
-              f'{len(ref.pred_instances)}), max |box/score difference| '
-              f'{max_difference(ref, got):.2e}')
+              f'{len(got)} detections (torch {len(ref)}), max |box/score '
+              f'difference| {diff:.2e}')
 
 
 if __name__ == '__main__':

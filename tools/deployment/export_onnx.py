@@ -68,9 +68,8 @@ def main() -> None:
     print(f'wrote {args.out}')
     if not args.no_verify:
         runner = ORTDetector(args.out, model)
-        # take each result's instances at once: both test_steps write
-        # their predictions into the same data sample objects of `batch`
-        # (the data preprocessor passes CPU samples through uncopied)
+        # each result's instances at once: the runner writes its
+        # predictions into the batch's own data samples
         with torch.no_grad():
             ref = model.test_step(batch)[0].pred_instances
         got = runner.test_step(batch)[0].pred_instances

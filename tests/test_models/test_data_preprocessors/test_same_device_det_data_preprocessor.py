@@ -50,6 +50,18 @@ def test_switch_off_rebuilds_as_the_parent():
         out['data_samples'], batch['data_samples']))
 
 
+def test_test_time_copies_as_the_parent():
+    """training=False copies the samples, as mmdet does: predictions
+    written into them must not land in the caller's batch (a second
+    test_step on the same batch would overwrite the first's results)."""
+    batch = _batch()
+    out = SameDeviceDetDataPreprocessor(**KWARGS)(batch, False)
+    ref = DetDataPreprocessor(**KWARGS)(_batch(), False)
+    assert torch.equal(out['inputs'], ref['inputs'])
+    assert all(got is not original for got, original in zip(
+        out['data_samples'], batch['data_samples']))
+
+
 def test_on_device():
     sample = _batch()['data_samples'][0]
     assert on_device(sample, torch.device('cpu'))

@@ -11,8 +11,9 @@ model = dict(
     # FasterRCNN without its deep copy of the batch in training;
     # shallow_rpn_samples=False restores it)
     type='ShallowCopyFasterRCNN',
-    # mmdet's DetDataPreprocessor, except that data samples already on the
-    # model's device are not rebuilt (skip_same_device_copy=False does)
+    # mmdet's DetDataPreprocessor, except that in training data samples
+    # already on the model's device are not rebuilt
+    # (skip_same_device_copy=False does)
     data_preprocessor=dict(
         type='SameDeviceDetDataPreprocessor', mean=[117.0], std=[58.0],
         bgr_to_rgb=False, pad_size_divisor=16),

@@ -1,6 +1,6 @@
 """The Quantization Mimic distillation algorithm (Wei et al. 2018, Fig. 1)."""
 import logging
-from typing import Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 import torch
 from mmengine.logging import print_log
@@ -9,6 +9,7 @@ from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import FpnTeacherDistill
 from mmrazor.registry import MODELS
 
+from qmimic_mm.models.necks import QuantizedNeck
 from qmimic_mm.models.quantizers import FeatureQuantizer
 from qmimic_mm.models.quantizers.base_quantizer import \
     uncalibrated_passthrough
@@ -23,12 +24,14 @@ CALIBRATION_KEYS = ('calib_percentile_value', 'calib_batches_seen')
 
 @MODELS.register_module()
 class QuantizationMimicDistill(FpnTeacherDistill):
-    """Train a tiny detector with the RoI mimic loss of Eq. 4.
+    """Train a tiny detector with the mimic loss of Eq. 4.
 
     ``L = L_cls^r + L_reg^r + L_cls^d + L_reg^d + lambda * L_m`` — the
-    student's own RPN and RoI-head losses (logged as ``student.*``) plus the
+    student's own detection losses (logged as ``student.*``: RPN and RoI head
+    for a two-stage detector, the dense head for a one-stage one) plus the
     mimic losses declared in the distiller (``distill.*``, Eq. 5 or 6 via
-    :class:`QuantMimicLoss`). The teacher (the quantized finetuned detector
+    :class:`QuantMimicLoss` over RoIs, or :class:`MultiLevelQuantMimicLoss`
+    over the mimic regions of every neck level). The teacher (the quantized finetuned detector
     of Sec. 3.3, or a full-precision one for Li et al.'s baseline) runs only
     its feature extractor, frozen, under ``no_grad``, BN in eval mode.
     Validation and test evaluate the student.
@@ -44,12 +47,16 @@ class QuantizationMimicDistill(FpnTeacherDistill):
       both values and the fix, not deep inside the first training step;
     * gives a calibrated mimic-loss quantizer the scale of the teacher's own
       quantizer (the ``Q`` it was finetuned with, Sec. 3.3) when the teacher
-      has one, so Eq. 6 compares on the teacher's dictionary;
+      has one, so Eq. 6 compares on the teacher's dictionary (per level for
+      a :class:`QuantizedNeck` teacher);
+    * fails at build time, naming the key and the levels that exist, when a
+      mapping's ``data_idx`` picks a level the recorded neck does not have;
     * adds diagnostics to the training log (keys without ``loss``, so they
       are logged, not optimised): ``diag.match_ratio`` (Fig. 5's per-RoI
       matching ratio on the maps the loss compares), ``diag.dead_units``
       (share of the student's last-map channels that are zero on the whole
-      batch) and ``diag.mimic_det_ratio`` (weighted mimic losses over the
+      batch; per level as ``.l{i}`` for a neck's maps, as is the matching
+      ratio) and ``diag.mimic_det_ratio`` (weighted mimic losses over the
       student's detection losses: "gradient focus" shows as a ratio >> 1).
 
     Args:
@@ -138,40 +145,90 @@ class QuantizationMimicDistill(FpnTeacherDistill):
             self.teacher.train(modes[1])
 
     def _check_mapping(self, loss_name: str, mapping: Dict) -> None:
+        for arg, record_cfg in mapping.items():
+            self._check_data_idx(loss_name, arg, record_cfg)
         if not {'s_feature', 't_feature'} <= set(mapping):
             return
         student_cfg, teacher_cfg = mapping['s_feature'], mapping['t_feature']
         student = self.distiller.get_record(**student_cfg)
         teacher = self.distiller.get_record(**teacher_cfg)
-        if student.shape[1] == teacher.shape[1]:
-            return
         connector = student_cfg.get('connector')
         where = (f'model.distiller.connectors.{connector}' if connector else
                  f'model.distiller.loss_forward_mappings.{loss_name}.'
                  's_feature (no connector)')
-        raise ValueError(
-            f'{loss_name}: the student feature after {where} has '
-            f'{student.shape[1]} channels but the teacher feature '
-            f'({teacher_cfg.get("recorder")}) has {teacher.shape[1]}. Set '
-            f'the adapter\'s out_channel to {teacher.shape[1]} (its '
-            f'in_channel to the student\'s channels).')
+        students, teachers = as_levels(student), as_levels(teacher)
+        if len(students) != len(teachers):
+            raise ValueError(
+                f'{loss_name}: the student feature after {where} has '
+                f'{len(students)} levels but the teacher feature '
+                f'({teacher_cfg.get("recorder")}) has {len(teachers)}. Record '
+                'necks with the same number of outputs, or pick one level of '
+                'each with `data_idx`.')
+        for level, (s_map, t_map) in enumerate(zip(students, teachers)):
+            if s_map.shape[1] == t_map.shape[1]:
+                continue
+            at = f' at level {level}' if len(students) > 1 else ''
+            raise ValueError(
+                f'{loss_name}: the student feature after {where} has '
+                f'{s_map.shape[1]} channels{at} but the teacher feature '
+                f'({teacher_cfg.get("recorder")}) has {t_map.shape[1]}. Set '
+                f'the adapter\'s out_channel to {t_map.shape[1]} (its '
+                'in_channel to the student\'s channels).')
+
+    def _check_data_idx(self, loss_name: str, arg: str,
+                        record_cfg: Dict) -> None:
+        """A ``data_idx`` past the recorded tuple (e.g. level 5 of a 3-level
+        neck) names the key and the levels that exist."""
+        data_idx = record_cfg.get('data_idx')
+        if data_idx is None or 'recorder' not in record_cfg:
+            return
+        manager = (self.distiller.student_recorders
+                   if record_cfg.get('from_student') else
+                   self.distiller.teacher_recorders)
+        recorder = manager.get_recorder(record_cfg['recorder'])
+        if not recorder.data_buffer:
+            return  # recorded in the loss forward only (e.g. regions)
+        record = recorder.data_buffer[record_cfg.get('record_idx', 0)]
+        if isinstance(record, (tuple, list)) and \
+                not -len(record) <= data_idx < len(record):
+            raise ValueError(
+                f'model.distiller.loss_forward_mappings.{loss_name}.{arg}.'
+                f'data_idx={data_idx}: the recorder '
+                f'{record_cfg["recorder"]!r} ({recorder.source}) records '
+                f'{len(record)} levels, so data_idx must be one of '
+                f'{list(range(len(record)))}.')
 
     def _share_teacher_quantizer_scale(self) -> None:
-        """Copy a calibrated teacher quantizer's scale into the loss's."""
-        teacher_q = getattr(self.teacher, 'neck', None)
-        if not (isinstance(teacher_q, FeatureQuantizer) and
-                teacher_q.calibrating_scale and teacher_q.is_calibrated):
+        """Copy a calibrated teacher quantizer's scale into the loss's: the
+        one map quantizer of an RoI detector, or the per-level quantizers of
+        a :class:`QuantizedNeck`."""
+        teacher_neck = getattr(self.teacher, 'neck', None)
+        if isinstance(teacher_neck, QuantizedNeck):
+            teacher_qs = list(teacher_neck.quantizers)
+        elif isinstance(teacher_neck, FeatureQuantizer):
+            teacher_qs = [teacher_neck]
+        else:
             return
         for name, loss in self.distiller.distill_losses.items():
-            loss_q = getattr(loss, 'quantizer', None)
-            if not (type(loss_q) is type(teacher_q) and
-                    loss_q.calibrating_scale and
-                    loss_q.levels == teacher_q.levels):
+            loss_qs = getattr(loss, 'quantizers', None)
+            if loss_qs is None:
+                loss_qs = [getattr(loss, 'quantizer', None)]
+            if len(loss_qs) != len(teacher_qs):
                 continue
-            loss_q.adopt_scale(teacher_q)
-            print_log(
-                f'{name}: quantizer scale {loss_q.scale():.6g} taken from the '
-                'teacher\'s quantizer (model.teacher.neck)', logger='current')
+            for level, (loss_q, teacher_q) in enumerate(zip(loss_qs,
+                                                            teacher_qs)):
+                if not (type(loss_q) is type(teacher_q) and
+                        teacher_q.calibrating_scale and
+                        teacher_q.is_calibrated and
+                        loss_q.calibrating_scale and
+                        loss_q.levels == teacher_q.levels):
+                    continue
+                loss_q.adopt_scale(teacher_q)
+                at = f' level {level}' if len(teacher_qs) > 1 else ''
+                print_log(
+                    f'{name}:{at} quantizer scale {loss_q.scale():.6g} taken '
+                    'from the teacher\'s quantizer (model.teacher.neck)',
+                    logger='current')
 
     def loss(self,
              batch_inputs: torch.Tensor,
@@ -201,14 +258,30 @@ class QuantizationMimicDistill(FpnTeacherDistill):
         if ratios:
             diag['diag.match_ratio'] = det.new_tensor(sum(ratios) /
                                                       len(ratios))
-        dead = [dead_unit_fraction(self.distiller.get_record(
-                    **{k: v for k, v in mapping['s_feature'].items()
-                       if k != 'connector'}))
-                for mapping in self.distiller.loss_forward_mappings.values()
-                if 's_feature' in mapping]
+        for loss in self.distiller.distill_losses.values():
+            for key, value in getattr(loss, 'last_stats', {}).items():
+                if key.startswith('match_ratio.l'):  # per level
+                    diag[f'diag.{key}'] = det.new_tensor(value)
+        dead = []
+        for mapping in self.distiller.loss_forward_mappings.values():
+            if 's_feature' not in mapping:
+                continue
+            record = self.distiller.get_record(
+                **{k: v for k, v in mapping['s_feature'].items()
+                   if k != 'connector'})
+            levels = [dead_unit_fraction(f) for f in as_levels(record)]
+            dead.extend(levels)
+            if len(levels) > 1:
+                diag.update({f'diag.dead_units.l{i}': d
+                             for i, d in enumerate(levels)})
         if dead:
             diag['diag.dead_units'] = torch.stack(dead).mean()
         return diag
+
+
+def as_levels(record: Any) -> List[torch.Tensor]:
+    """A recorded map, or a neck's tuple of level maps, as a list."""
+    return list(record) if isinstance(record, (tuple, list)) else [record]
 
 
 def dead_unit_fraction(feature: torch.Tensor) -> torch.Tensor:

@@ -1,3 +1,4 @@
+from .gray_cspnext import GrayCSPNeXt
 from .vgg import WidthScaledVGG
 
-__all__ = ['WidthScaledVGG']
+__all__ = ['GrayCSPNeXt', 'WidthScaledVGG']

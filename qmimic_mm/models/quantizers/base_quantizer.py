@@ -146,6 +146,10 @@ class FeatureQuantizer(BaseConnector):
         return (not self.calibrating_scale or
                 int(self.calib_batches_seen) >= self.calib_batches)
 
+    def calibration_values(self, x: torch.Tensor) -> torch.Tensor:
+        """The values whose percentile sets the scale (``x`` itself)."""
+        return x
+
     @abstractmethod
     def fixed_scale(self) -> float:
         """The scale when it is not calibrated."""
@@ -202,8 +206,9 @@ class FeatureQuantizer(BaseConnector):
         if not (self.training and self.calibrating_scale and
                 not self.is_calibrated):
             return
-        value = x.new_tensor(activation_percentile(x, self.percentile),
-                             dtype=torch.float64)
+        value = x.new_tensor(
+            activation_percentile(self.calibration_values(x),
+                                  self.percentile), dtype=torch.float64)
         all_reduce(value, op='mean')  # every process gets one scale
         seen = int(self.calib_batches_seen)
         self.calib_percentile_value.mul_(seen).add_(value).div_(seen + 1)

@@ -38,6 +38,10 @@ class UniformQuantizer(FeatureQuantizer):
         calib_batches (int): See :class:`FeatureQuantizer`. Defaults to 10.
         max_value (float, optional): Clamp the top of the dictionary (keeps it
             finite); None leaves it open as in the paper. Defaults to None.
+        signed (bool): Extend the dictionary to ``{..., -s, 0, s, ...}``
+            (``Q(f) = s * ceil(f/s - 1/2)``, calibrated on ``|f|``) for maps
+            without a final ReLU, such as FPN outputs, whose negative half
+            the paper's ``D`` would zero. Defaults to False (the paper's).
         init_cfg (dict, optional): Unused; for the mmengine API.
 
     Example:
@@ -51,6 +55,7 @@ class UniformQuantizer(FeatureQuantizer):
                  percentile: float = 99.9,
                  calib_batches: int = 10,
                  max_value: Optional[float] = None,
+                 signed: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         if stride is not None and levels is not None:
             raise ValueError(
@@ -71,11 +76,16 @@ class UniformQuantizer(FeatureQuantizer):
                 f'UniformQuantizer: max_value must be >= 0, got {max_value}.')
         self._fixed_stride = float(stride)
         self.max_value = max_value
+        self.signed = bool(signed)
 
     @property
     def stride(self) -> float:
         """The stride in use (fixed, or calibrated)."""
         return self.scale()
+
+    def calibration_values(self, x: torch.Tensor) -> torch.Tensor:
+        # a signed dictionary spans [-P(|f|), P(|f|)]
+        return x.abs() if self.signed else x
 
     def fixed_scale(self) -> float:
         return self._fixed_stride
@@ -89,16 +99,21 @@ class UniformQuantizer(FeatureQuantizer):
         # One allocation, then in place: this runs on whole feature maps
         # every training step.
         if scale == 1.0:
-            quantized = (x - 0.5).ceil_().clamp_(min=0)
+            quantized = (x - 0.5).ceil_()
         else:
-            quantized = x.div(scale).sub_(0.5).ceil_().clamp_(min=0)
+            quantized = x.div(scale).sub_(0.5).ceil_()
+        if not self.signed:
+            quantized.clamp_(min=0)
+        if scale != 1.0:
             quantized.mul_(scale)
         if self.max_value is not None:
             top = (self.max_value // scale) * scale
-            quantized.clamp_(max=top)
+            quantized.clamp_(min=-top if self.signed else None, max=top)
         return quantized
 
     def extra_repr(self) -> str:
         if self.calibrating_scale:
-            return f'{self.calibration_repr()}, max_value={self.max_value}'
-        return f'stride={self._fixed_stride}, max_value={self.max_value}'
+            text = f'{self.calibration_repr()}, max_value={self.max_value}'
+        else:
+            text = f'stride={self._fixed_stride}, max_value={self.max_value}'
+        return text + (', signed=True' if self.signed else '')

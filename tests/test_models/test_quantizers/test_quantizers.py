@@ -135,3 +135,23 @@ def test_adopt_scale_copies_a_frozen_scale_only():
     assert target.is_calibrated and target.stride == pytest.approx(5.0)
     with pytest.raises(ValueError, match='levels set'):
         UniformQuantizer(stride=1.0).adopt_scale(source)
+
+
+def test_signed_dictionary_keeps_the_negative_half():
+    # s = 0.5: D = {..., -1, -0.5, 0, 0.5, ...}; midpoints go down on both
+    # sides (-0.25 -> -0.5, 0.25 -> 0), as Eq. 1's half-open intervals say.
+    q = UniformQuantizer(stride=0.5, signed=True)
+    x = torch.tensor([-1.1, -0.25, -0.2, 0.25, 0.26, 0.9])
+    assert q(x).tolist() == [-1.0, -0.5, 0.0, 0.0, 0.5, 1.0]
+    clamped = UniformQuantizer(stride=0.5, signed=True, max_value=0.6)
+    assert clamped(torch.tensor([-3.0, 3.0])).tolist() == [-0.5, 0.5]
+
+
+def test_signed_calibration_spans_the_absolute_values():
+    # levels 4 over the 100th percentile of |x| = 8: stride 2
+    q = UniformQuantizer(levels=4, percentile=100, calib_batches=1,
+                         signed=True)
+    q.train()
+    out = q(torch.tensor([-8.0, 1.0, 2.0]))
+    assert q.stride == 2.0
+    assert out.tolist() == [-8.0, 0.0, 2.0]

@@ -1,0 +1,3 @@
+from .multi_level_connector import MultiLevelConnector
+
+__all__ = ['MultiLevelConnector']

@@ -1,0 +1,3 @@
+from .quantized_neck import QuantizedNeck
+
+__all__ = ['QuantizedNeck']

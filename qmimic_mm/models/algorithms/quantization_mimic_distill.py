@@ -31,9 +31,9 @@ class QuantizationMimicDistill(FpnTeacherDistill):
     for a two-stage detector, the dense head for a one-stage one) plus the
     mimic losses declared in the distiller (``distill.*``, Eq. 5 or 6 via
     :class:`QuantMimicLoss` over RoIs, or :class:`MultiLevelQuantMimicLoss`
-    over the mimic regions of every neck level). The teacher (the quantized finetuned detector
-    of Sec. 3.3, or a full-precision one for Li et al.'s baseline) runs only
-    its feature extractor, frozen, under ``no_grad``, BN in eval mode.
+    over the mimic regions of every neck level). The teacher (the quantized
+    finetuned detector of Sec. 3.3, or a full-precision one for Li et al.'s
+    baseline) runs only its feature extractor, frozen, under ``no_grad``, BN in eval mode.
     Validation and test evaluate the student.
 
     On top of MMRazor's ``FpnTeacherDistill`` this class

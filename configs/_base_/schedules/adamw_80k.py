@@ -1,7 +1,8 @@
 # One-stage WIDER FACE schedule: RTMDet's optimiser (AdamW, lr 0.004 for a
 # batch of 32, weight decay 0.05, none on norms and biases) over the paper's
 # 80k iterations, with a 1000-iteration linear warm-up and a cosine decay.
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=80000, val_interval=10000)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=80000, val_interval=10000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 

@@ -33,8 +33,8 @@ class QuantizationMimicDistill(FpnTeacherDistill):
     :class:`QuantMimicLoss` over RoIs, or :class:`MultiLevelQuantMimicLoss`
     over the mimic regions of every neck level). The teacher (the quantized
     finetuned detector of Sec. 3.3, or a full-precision one for Li et al.'s
-    baseline) runs only its feature extractor, frozen, under ``no_grad``, BN in eval mode.
-    Validation and test evaluate the student.
+    baseline) runs only its feature extractor, frozen, under ``no_grad``, BN
+    in eval mode. Validation and test evaluate the student.
 
     On top of MMRazor's ``FpnTeacherDistill`` this class
 

@@ -1,9 +1,8 @@
 """Inference latency of detectors, measured side by side (MMDet-style).
 
-    python tools/analysis_tools/benchmark.py CONFIG [CONFIG ...]
-        [--checkpoint CKPT [CKPT ...]] [--shape H W] [--repeat N]
-        [--warmup N] [--device cpu|cuda] [--threads N] [--fuse-conv-bn]
-        [--no-flops] [--cfg-options K=V ...]
+The library behind ``tools/analysis_tools/benchmark.py`` (the command line:
+``python tools/analysis_tools/benchmark.py --help``) and ``table1.py``:
+:func:`benchmark` times detectors, :func:`format_table` prints them.
 
 Every config is built once; then, in one run, each round times every model
 in turn (the order rotates from round to round), so that all of them see
@@ -65,11 +64,9 @@ from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
     synthetic_batch)
 import torch  # noqa: E402
 from mmengine.analysis.print_helper import _format_size  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
 from torch import nn  # noqa: E402
 
-from qmimic_mm.utils import (UserInputError, check_file,  # noqa: E402
-                             report_user_errors)
+from qmimic_mm.utils import UserInputError, check_file  # noqa: E402
 
 #: Timed parts, in the order they are run and printed.
 PARTS = ('detector', 'backbone')
@@ -80,7 +77,8 @@ RUNTIMES = ('torch', 'torch-graph', 'cuda-graph', 'onnxruntime')
 
 def add_common_args(parser: argparse.ArgumentParser, repeat: int,
                     warmup: int) -> None:
-    """Options shared by this tool and ``table1.py``."""
+    """Declare the options shared by ``tools/analysis_tools/benchmark.py``
+    and ``table1.py`` on their parser (read by :func:`setup_runtime`)."""
     parser.add_argument(
         '--shape', type=int, nargs=2, default=list(DEFAULT_SHAPE),
         metavar=('H', 'W'),
@@ -108,29 +106,6 @@ def add_common_args(parser: argparse.ArgumentParser, repeat: int,
         '--default-malloc', action='store_true',
         help='leave glibc malloc as it is (default: keep freed memory, so '
         'that timings do not include page faults)')
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Inference latency of detectors, side by side')
-    parser.add_argument('configs', nargs='+', metavar='CONFIG',
-                        help='detector configs; speed-ups are relative to '
-                        'the first')
-    parser.add_argument(
-        '--checkpoint', nargs='+', metavar='CKPT',
-        help='one checkpoint per config, in order (default: random '
-        'weights)')
-    add_common_args(parser, repeat=10, warmup=2)
-    parser.add_argument(
-        '--fuse-conv-bn', action='store_true',
-        help='fold batch norm into the convs (deployed model)')
-    parser.add_argument(
-        '--no-flops', action='store_true',
-        help='skip counting FLOPs (a few traced forwards per model)')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings of every config; keys must exist')
-    return parser.parse_args()
 
 
 def keep_freed_memory() -> bool:
@@ -387,21 +362,3 @@ def describe_run(args: argparse.Namespace, fuse_conv_bn: bool) -> str:
             f'input {args.shape[0]}x{args.shape[1]}, median of '
             f'{args.repeat} interleaved rounds after {args.warmup} warm-up, '
             f'{where}, conv+bn {"fused" if fuse_conv_bn else "unfused"}')
-
-
-@report_user_errors
-def main() -> None:
-    args = parse_args()
-    setup_runtime(args)
-    results = benchmark(
-        args.configs, args.checkpoint, args.shape, args.repeat, args.warmup,
-        args.device, args.fuse_conv_bn, not args.no_flops, args.cfg_options,
-        args.runtime)
-    print(describe_run(args, args.fuse_conv_bn))
-    if not args.checkpoint:
-        print('random weights (no checkpoint)')
-    print(format_table(results))
-
-
-if __name__ == '__main__':
-    main()

@@ -1,11 +1,10 @@
 """FLOPs and parameters of a detector on a synthetic image (MMDet-style).
 
-    python tools/analysis_tools/get_flops.py CONFIG [--shape H W]
-        [--fuse-conv-bn] [--reference CONFIG] [--cfg-options K=V ...]
-
-``--reference`` counts a second detector the same way and prints the
-ratios, e.g. a pruned model (``configs/pruning/*.py`` or the
-``pruned_iter_<N>_config.py`` a pruning run writes) beside VGG-1-32.
+The library behind ``tools/analysis_tools/get_flops.py`` (the command line:
+``python tools/analysis_tools/get_flops.py --help``), ``benchmark.py`` and
+``table1.py``: :func:`load_detector_config`, :func:`build_detector`,
+:func:`synthetic_batch`, :func:`count_complexity` and the printed
+:func:`format_report` / :func:`format_comparison`.
 
 Counts with MMEngine's fvcore-style counter
 (:func:`mmengine.analysis.get_model_complexity_info`, a JIT trace of the
@@ -38,7 +37,6 @@ What the numbers mean (fvcore conventions):
   proposals, 4 ops per bin and channel (3 adds, 1 divide) and the k x k
   vote (1 add per bin and channel). It is negligible next to the convs.
 """
-import argparse
 import logging
 from contextlib import contextmanager
 from functools import partial
@@ -49,38 +47,17 @@ import torch
 from mmdet.registry import MODELS  # noqa: E402
 from mmengine.analysis import get_model_complexity_info  # noqa: E402
 from mmengine.analysis.print_helper import _format_size  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import load_checkpoint  # noqa: E402
 from torch import nn  # noqa: E402
 
 from qmimic_mm.utils import (UserInputError, check_file,  # noqa: E402
-                             prepare_config, report_user_errors)
+                             prepare_config)
 
 #: (H, W) of the synthetic image: longer side 1024 as in the paper's Table 1.
 DEFAULT_SHAPE: Tuple[int, int] = (768, 1024)
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='FLOPs and params of a detector and of its backbone')
-    parser.add_argument('config', help='detector config file path')
-    parser.add_argument(
-        '--shape', type=int, nargs=2, default=list(DEFAULT_SHAPE),
-        metavar=('H', 'W'),
-        help='input image size (default: 768 1024, longer side 1024)')
-    parser.add_argument(
-        '--fuse-conv-bn', action='store_true',
-        help='fold batch norm into the convs first (deployed model)')
-    parser.add_argument(
-        '--reference', metavar='CONFIG',
-        help='also count this detector and print the ratios (e.g. '
-        'configs/rfcn/rfcn_vgg1-32_80k_wider.py beside a pruned model)')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings; keys must exist in the config')
-    return parser.parse_args()
 
 
 @contextmanager
@@ -281,20 +258,6 @@ def format_report(result: Dict[str, Any]) -> str:
     return '\n'.join(rows)
 
 
-@report_user_errors
-def main() -> None:
-    args = parse_args()
-    cfg = load_detector_config(args.config, args.cfg_options)
-    model = build_detector(cfg, fuse_conv_bn=args.fuse_conv_bn)
-    result = count_complexity(model, args.shape)
-    print(format_report(result))
-    if args.reference:
-        reference = count_complexity(
-            build_detector(load_detector_config(args.reference),
-                           fuse_conv_bn=args.fuse_conv_bn), args.shape)
-        print(format_comparison(result, reference, args.reference))
-
-
 def format_comparison(result: Dict[str, Any], reference: Dict[str, Any],
                       name: str) -> str:
     """Detector and backbone FLOPs / params of ``result`` relative to
@@ -309,6 +272,3 @@ def format_comparison(result: Dict[str, Any], reference: Dict[str, Any],
         rows.append(f'  {label}: ' + '  '.join(parts))
     return '\n'.join(rows)
 
-
-if __name__ == '__main__':
-    main()

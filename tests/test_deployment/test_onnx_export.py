@@ -58,7 +58,7 @@ def matched(a, b, box_tol: float = 1e-2, score_tol: float = 1e-4) -> bool:
 #: (~1e-5 in the maps, ~1e-3 px in a proposal); now and then that moves a
 #: proposal across a PS-RoI bin border (pixel-rounded), which changes its
 #: pooled score. Measured on 23 random images of 5 sizes: 89-100% matched
-#: (the demo's val AP stays within 0.002, see the README).
+#: (the demo's val AP stays within 0.002, see docs/en/user_guides/deployment.md).
 MIN_MATCHED = 0.85
 
 

@@ -1,5 +1,6 @@
 """Smoke tests of tools/analysis_tools/{get_flops,benchmark,table1}.py at
-tiny input sizes (the code is in qmimic_mm.analysis.{flops,benchmark})."""
+tiny input sizes (the command lines are in tools/analysis_tools/, the library
+code in qmimic_mm.analysis.{flops,benchmark})."""
 import os.path as osp
 import re
 import sys

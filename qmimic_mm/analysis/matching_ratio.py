@@ -13,13 +13,21 @@ The RoI covers exactly the cells the mimic loss reads
 student map is the adapter output ``r(f_s)`` resized onto the teacher grid
 like :class:`~qmimic_mm.models.losses.QuantMimicLoss` does, and the
 quantizer is the loss's own ``Q``.
+
+A one-stage pair has no proposals; its regions are the ground-truth boxes
+of the image (the regions of the ``'boxes'`` mimic), each read on every
+neck level at that level's stride, the maps compared as
+:class:`~qmimic_mm.models.losses.MultiLevelQuantMimicLoss` compares them
+(teacher resampled onto the student grid, each level's own ``Q``).
 """
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmdet.structures.bbox import bbox2roi
+from mmdet.structures.bbox import bbox2roi, get_box_tensor
 from torch import nn
+
+from qmimic_mm.models.losses.dense_regions import boxes_to_rois
 
 from qmimic_mm.models.losses.roi_cells import RoICells, align_to_teacher
 from qmimic_mm.models.quantizers import UniformQuantizer
@@ -68,6 +76,56 @@ def roi_matching_ratios(t_feature: torch.Tensor,
     cells = RoICells(rois, stride, *t_feature.shape[-2:],
                      dtype=torch.float64)
     return cells.matching_ratios(t_feature - s_feature, threshold)
+
+
+def region_matching_ratios(loss: nn.Module,
+                           t_features: Sequence[torch.Tensor],
+                           s_features: Sequence[torch.Tensor],
+                           rois: torch.Tensor,
+                           strides: Sequence[float],
+                           threshold: float = PAPER_THRESHOLD,
+                           quantize: Optional[bool] = None) -> torch.Tensor:
+    """Matching ratio of every region of a multi-level pair (Fig. 5 for a
+    one-stage detector).
+
+    ``ratio_i = #{matched e} / #{e}`` over the elements ``e`` of region
+    ``i`` on all levels together: every channel of every cell the box covers
+    at each level's stride (the cell rule of the mimic loss).
+
+    Args:
+        loss (nn.Module): The pair's ``MultiLevelQuantMimicLoss``.
+        t_features (list[Tensor]): Teacher level maps.
+        s_features (list[Tensor]): Student level maps after the adapters.
+        rois (Tensor): (K, 5) ``[batch_idx, x1, y1, x2, y2]`` in pixels.
+        strides (list[float]): The student's level strides.
+        threshold (float): Match distance. Defaults to 0.3.
+        quantize (bool, optional): None or True: compare the maps as the
+            loss does (quantized when it has quantizers); False: the
+            full-precision maps.
+
+    Returns:
+        Tensor: (K,) float64 ratios; NaN for a box on no cell.
+    """
+    hits = rois.new_zeros(rois.shape[0], dtype=torch.float64)
+    elements = torch.zeros_like(hits)
+    if rois.shape[0] == 0:
+        return hits
+    quantizers = loss.quantizers
+    if quantize is False:
+        loss.quantizers = None  # compare the maps unquantized
+    try:
+        for level, (t_map, s_map, stride) in enumerate(
+                zip(t_features, s_features, strides)):
+            student, target = loss.level_maps(level, s_map, t_map)
+            diff = (target - student).double()
+            cells = RoICells(rois, stride, *diff.shape[-2:],
+                             dtype=torch.float64)
+            hits += cells.sums((diff.abs() < threshold).sum(dim=1).double())
+            elements += cells.cells_per_roi() * diff.shape[1]
+    finally:
+        loss.quantizers = quantizers
+    return torch.where(elements > 0, hits / elements.clamp(min=1),
+                       torch.full_like(hits, float('nan')))
 
 
 def mimic_quantizer(distill_loss: nn.Module,
@@ -149,6 +207,9 @@ def collect_matching_ratios(algorithm: nn.Module,
     distiller = algorithm.distiller
     name, mapping = mimic_mapping(distiller, loss_name)
     loss = distiller.distill_losses[name]
+    if not hasattr(algorithm.student, 'rpn_head'):  # one-stage: GT regions
+        return _collect_region_ratios(algorithm, batches, mapping, loss,
+                                      threshold, quantize)
     quantizer = mimic_quantizer(loss, quantize)
     stride = float(getattr(loss, 'teacher_stride', 16))
     algorithm.eval()
@@ -166,6 +227,33 @@ def collect_matching_ratios(algorithm: nn.Module,
         rois = bbox2roi([p.bboxes for p in proposals])
         found = roi_matching_ratios(t_feature, s_feature, rois, stride,
                                     threshold, quantizer)
+        ratios.append(found[~torch.isnan(found)].cpu().numpy())
+    return np.concatenate(ratios) if ratios else np.zeros(0)
+
+
+def _collect_region_ratios(algorithm: nn.Module, batches: Iterable[dict],
+                           mapping: dict, loss: nn.Module, threshold: float,
+                           quantize: Optional[bool]) -> np.ndarray:
+    """:func:`collect_matching_ratios` of a one-stage pair: one ratio per
+    ground-truth face of the test images (ignored faces left out)."""
+    distiller = algorithm.distiller
+    generator = algorithm.student.bbox_head.prior_generator
+    strides = [float(s[0]) if isinstance(s, (tuple, list)) else float(s)
+               for s in generator.strides]
+    algorithm.eval()
+    ratios: List[np.ndarray] = []
+    for batch in batches:
+        data = algorithm.data_preprocessor(batch, False)
+        inputs, samples = data['inputs'], data['data_samples']
+        with distiller.teacher_recorders, distiller.student_recorders:
+            algorithm.teacher.extract_feat(inputs)
+            algorithm.student.extract_feat(inputs)
+            t_features = distiller.get_record(**mapping['t_feature'])
+            s_features = distiller.get_record(**mapping['s_feature'])
+        rois = boxes_to_rois([get_box_tensor(s.gt_instances.bboxes).float()
+                              for s in samples]).to(inputs.device)
+        found = region_matching_ratios(loss, t_features, s_features, rois,
+                                       strides, threshold, quantize)
         ratios.append(found[~torch.isnan(found)].cpu().numpy())
     return np.concatenate(ratios) if ratios else np.zeros(0)
 

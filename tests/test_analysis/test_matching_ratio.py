@@ -78,3 +78,25 @@ def test_histogram_png(tmp_path):
         str(tmp_path / 'hist.png'))
     with open(out, 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_region_ratios_over_two_levels_by_hand():
+    from qmimic_mm.analysis.matching_ratio import region_matching_ratios
+    from qmimic_mm.models.losses import MultiLevelQuantMimicLoss
+
+    # Level 0: the 2 x 3 maps above at stride 16; level 1: one 1-channel cell
+    # at stride 32 where the maps differ by 0.1 (a match).
+    t1, s1 = torch.tensor([[[[1.0]]]]), torch.tensor([[[[1.1]]]])
+    loss = MultiLevelQuantMimicLoss(num_levels=2)
+    ratios = region_matching_ratios(loss, [TEACHER, t1], [STUDENT, s1],
+                                    ROIS, strides=[16, 32])
+    # A: 3 of 8 elements on level 0, 1 of 1 on level 1 (cells 0..round(0.5)
+    # = 0..1, clipped to the 1-cell map): 4 / 9. B (x = 32 px) reads column
+    # round(32 / 32) = 1 on level 1, off that map: level 0 alone, 1 / 2.
+    assert ratios.tolist() == pytest.approx([4 / 9, 1 / 2])
+    # the loss's quantizers stay in place after an unquantized comparison
+    q_loss = MultiLevelQuantMimicLoss(
+        num_levels=2, quantizer=dict(type='UniformQuantizer', stride=1.0))
+    region_matching_ratios(q_loss, [TEACHER, t1], [STUDENT, s1], ROIS,
+                           strides=[16, 32], quantize=False)
+    assert q_loss.quantizers is not None

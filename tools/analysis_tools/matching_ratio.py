@@ -12,6 +12,8 @@ the student's test-time proposals as RoIs and computes, per RoI, the share
 of elements (cells x channels inside the RoI, as the mimic loss reads them)
 with ``|f_t - r(f_s)| < threshold``; with ``Q`` on both maps when the pair is
 quantized (the config's mimic loss has a quantizer, or ``--quantize``).
+For a one-stage pair (a ``MultiLevelQuantMimicLoss`` over neck levels) the
+regions are the test images' ground-truth faces, each read on every level.
 Prints the mean ratio (last line ``mean matching ratio: X``) and saves the
 histogram. The teacher weights come from the distillation checkpoint (they
 are frozen during distillation) unless ``--teacher-ckpt`` is given.

@@ -1,6 +1,7 @@
 """The main job (`make demo`): Quantization Mimic end to end on small data.
 
-    python tools/demo.py [--work-dir work_dirs/demo] [--data-root DIR]
+    python tools/demo.py [--family rfcn|one-stage] [--work-dir DIR]
+                         [--data-root DIR]
                          [--iters-scale 1.0] [--seeds 1] [--seed 0]
                          [--ablation [NAME ...]] [--ablation-seeds N]
                          [--pruning] [--skip-existing]
@@ -31,6 +32,11 @@ Reproduces the WIDER FACE pipeline of Wei et al. (ECCV 2018, Sec. 3.3 and
    / not held / not tested with its numbers, val table, ablation table), PR
    curves and the matching-ratio histograms, and prints ``results.md``.
 
+``--family one-stage`` runs the same experiment (same data, splits, seeds,
+stages and iteration counts) on RTMDet: a CSPNeXt-1-4 teacher and
+CSPNeXt-1-32 students, the mimic on every neck level over the ground-truth
+regions (``configs/demo/*rtmdet*``), in ``work_dirs/demo_one-stage``.
+
 Every tool's full output goes to ``<work-dir>/.../<stage>/*.log``; the
 console shows each stage's header (elapsed time, estimated time left) and
 mmengine's progress lines (with their eta). The plan, the runner and the
@@ -42,8 +48,8 @@ import sys
 import time
 from typing import List, Optional
 
-from qmimic_mm.demo.plan import (ABLATIONS, DEFAULT_DATA_ROOT,
-                                 DEFAULT_WORK_DIR, DemoSettings,
+from qmimic_mm.demo.plan import (ABLATIONS, DEFAULT_DATA_ROOT, FAMILIES,
+                                 FAMILY_WORK_DIRS, DemoSettings,
                                  ablation_stages, build_plan, default_jobs)
 from qmimic_mm.demo.operating_points import write_grid
 from qmimic_mm.demo.report import (evaluate_runs, matching_ratios, plot_pr,
@@ -59,8 +65,15 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--work-dir', default=DEFAULT_WORK_DIR,
-                        help='where checkpoints, logs and results go')
+    parser.add_argument(
+        '--family', choices=list(FAMILIES), default='rfcn',
+        help='detector family: the paper\'s R-FCN (VGG-1-4 -> VGG-1-32) or '
+        'one-stage RTMDet (CSPNeXt-1-4 -> CSPNeXt-1-32), the same stages, '
+        'splits and seeds')
+    parser.add_argument(
+        '--work-dir', default=None,
+        help='where checkpoints, logs and results go (default: '
+        'work_dirs/demo for rfcn, work_dirs/demo_one-stage for one-stage)')
     parser.add_argument(
         '--data-root', default=DEFAULT_DATA_ROOT,
         help='the demo face set (WIDER FACE layout); generated if missing')
@@ -123,8 +136,12 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         ablation_stages(args.ablation)
     except ValueError as exc:
         parser.error(f'--ablation: {exc}')
+    if args.family != 'rfcn' and (args.ablation is not None or args.pruning):
+        parser.error('--ablation and --pruning vary the R-FCN students; use '
+                     'them with --family rfcn')
     return DemoSettings(
-        work_dir=osp.abspath(args.work_dir),
+        family=args.family,
+        work_dir=osp.abspath(args.work_dir or FAMILY_WORK_DIRS[args.family]),
         data_root=osp.abspath(args.data_root),
         iters_scale=args.iters_scale,
         seed=args.seed,

@@ -8,7 +8,7 @@ model = dict(
     neck=dict(
         _delete_=True,
         type='QuantizedNeck',
-        num_outs=5,
+        num_levels=5,
         neck={{_base_.model.neck}},
         quantizer=dict(type='UniformQuantizer', levels=40, signed=True)))
 load_from = 'work_dirs/retinanet_r18-1-4_80k_wider/iter_80000.pth'

@@ -6,6 +6,6 @@ model = dict(
     neck=dict(
         _delete_=True,
         type='QuantizedNeck',
-        num_outs=3,
+        num_levels=3,
         neck={{_base_.model.neck}},
         quantizer=dict(type='UniformQuantizer', levels=40)))

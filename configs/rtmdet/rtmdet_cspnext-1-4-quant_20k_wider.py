@@ -9,7 +9,7 @@ model = dict(
     neck=dict(
         _delete_=True,
         type='QuantizedNeck',
-        num_outs=3,
+        num_levels=3,
         neck={{_base_.model.neck}},
         quantizer=dict(type='UniformQuantizer', levels=40)))
 load_from = 'work_dirs/rtmdet_cspnext-1-4_80k_wider/iter_80000.pth'

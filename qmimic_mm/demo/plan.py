@@ -23,6 +23,8 @@ DEFAULT_WORK_DIR = osp.join(REPO, 'work_dirs', 'demo')
 STUDENT_CONFIG = 'configs/demo/rfcn_vgg1-32_demo.py'
 #: Config of the Quantization Mimic student, which the ablation varies.
 QM_CONFIG = 'configs/demo/qmimic_rfcn_vgg1-32_demo.py'
+#: The one-stage family's plain student (tests its distilled students).
+ONE_STAGE_STUDENT_CONFIG = 'configs/demo/rtmdet_cspnext-1-32_demo.py'
 
 TRAIN = 'tools/train.py'
 TEST = 'tools/test.py'
@@ -61,6 +63,8 @@ class Stage:
         test_config: Config testing the model the training exports (the
             pruning stages' ``pruned_iter_<N>.pth``); None tests the
             training checkpoint (or the extracted student) as usual.
+        student_config: Plain student config that tests the student
+            extracted from a distillation stage.
     """
 
     key: str
@@ -75,6 +79,7 @@ class Stage:
     variant: str = ''
     init_key: str = 'load_from'
     test_config: Optional[str] = None
+    student_config: str = STUDENT_CONFIG
 
     @property
     def depends(self) -> Tuple[str, ...]:
@@ -106,6 +111,43 @@ STAGES: Tuple[Stage, ...] = (
     Stage('qmimic', 'Student VGG-1-32, Quantization Mimic (Q teacher)',
           QM_CONFIG, 0.6, teacher='teacher_q'),
 )
+#: ``--family one-stage``: the same experiment on RTMDet (CSPNeXt-1-4
+#: teacher, CSPNeXt-1-32 students; configs/rtmdet, configs/qmimic), stage
+#: for stage, with the same keys, splits, seeds and iteration counts.
+_ONE_STAGE = dict(student_config=ONE_STAGE_STUDENT_CONFIG)
+ONE_STAGE_STAGES: Tuple[Stage, ...] = (
+    Stage('teacher', 'Teacher RTMDet CSPNeXt-1-4 (fp, base)',
+          'configs/demo/rtmdet_cspnext-1-4_demo.py', 1.0, per_seed=False,
+          **_ONE_STAGE),
+    Stage('teacher_fp', 'Teacher CSPNeXt-1-4, fp continued',
+          'configs/demo/rtmdet_cspnext-1-4-continued_demo.py', 1.0,
+          load_from='teacher', **_ONE_STAGE),
+    Stage('teacher_q', 'Teacher CSPNeXt-1-4, quantized finetune (3 levels)',
+          'configs/demo/rtmdet_cspnext-1-4-quant_demo.py', 1.0,
+          load_from='teacher', **_ONE_STAGE),
+    Stage('scratch', 'Student CSPNeXt-1-32 from scratch',
+          ONE_STAGE_STUDENT_CONFIG, 0.3, **_ONE_STAGE),
+    Stage('q_only', 'Student CSPNeXt-1-32, quantization only (Table 5)',
+          'configs/demo/rtmdet_cspnext-1-32-quant_demo.py', 0.3,
+          **_ONE_STAGE),
+    Stage('mimic', 'Student CSPNeXt-1-32, mimic (Li et al., fp teacher)',
+          'configs/demo/mimic_rtmdet_cspnext-1-32_demo.py', 0.6,
+          teacher='teacher_fp', **_ONE_STAGE),
+    Stage('qmimic', 'Student CSPNeXt-1-32, Quantization Mimic (Q teacher)',
+          'configs/demo/qmimic_rtmdet_cspnext-1-32_demo.py', 0.6,
+          teacher='teacher_q', **_ONE_STAGE),
+)
+#: ``--family``: the detector family the experiment runs on.
+FAMILIES: Dict[str, Tuple[Stage, ...]] = {
+    'rfcn': STAGES,
+    'one-stage': ONE_STAGE_STAGES,
+}
+#: Default work dir of each family (the R-FCN one is the historical one).
+FAMILY_WORK_DIRS = {
+    'rfcn': DEFAULT_WORK_DIR,
+    'one-stage': osp.join(REPO, 'work_dirs', 'demo_one-stage'),
+}
+
 #: ``--pruning``: Table 2's pruning baselines, the base teacher pruned to the
 #: VGG-1-32 widths (ratio 8) on the students' iterations and seeds (their
 #: finetune lr is their configs' own), tested through the plain detector
@@ -204,6 +246,8 @@ class DemoSettings:
         num_train: Train images when the set is generated.
         num_val: Val images when the set is generated.
         num_test: Test images when the set is generated.
+        family: Detector family (:data:`FAMILIES`): ``'rfcn'`` (the
+            paper's R-FCN) or ``'one-stage'`` (RTMDet).
     """
 
     work_dir: str = DEFAULT_WORK_DIR
@@ -221,6 +265,12 @@ class DemoSettings:
     num_train: int = 400
     num_val: int = 100
     num_test: int = 200
+    family: str = 'rfcn'
+
+    @property
+    def stages(self) -> Tuple[Stage, ...]:
+        """The main stages of the chosen family."""
+        return FAMILIES[self.family]
 
     @property
     def seed_list(self) -> List[int]:
@@ -283,7 +333,8 @@ class StageRun:
         """Config that tests its model."""
         if self.stage.test_config:
             return self.stage.test_config
-        return STUDENT_CONFIG if self.distilled else self.stage.config
+        return (self.stage.student_config if self.distilled else
+                self.stage.config)
 
     @property
     def test_checkpoint(self) -> str:
@@ -305,6 +356,11 @@ class Plan:
 
     settings: DemoSettings
     runs: Dict[str, StageRun]
+
+    @property
+    def stages(self) -> Tuple[Stage, ...]:
+        """Every stage of the run's family that a table may list."""
+        return self.settings.stages + PRUNING_STAGES
 
     def of(self, key: str) -> List[StageRun]:
         """The runs of stage ``key``, in seed order."""
@@ -414,7 +470,17 @@ def build_plan(settings: DemoSettings) -> Plan:
     a stage's dependencies are the runs of the same seed (or the run of a
     stage trained once).
     """
-    stages = sorted(STAGES + tuple(ablation_stages(settings.ablation)) +
+    if settings.family not in FAMILIES:
+        raise ValueError(f'unknown family {settings.family!r}; choose from '
+                         f'{list(FAMILIES)}')
+    if settings.family != 'rfcn' and (settings.ablation is not None or
+                                      settings.pruning):
+        raise ValueError(
+            '--ablation and --pruning vary the R-FCN students; run them '
+            'with --family rfcn (the one-stage ablations are configs: '
+            'configs/qmimic/rtmdet_cspnext-1-32_*_wider.py)')
+    stages = sorted(settings.stages +
+                    tuple(ablation_stages(settings.ablation)) +
                     (PRUNING_STAGES if settings.pruning else ()),
                     key=_priority)
     configs: Dict[str, Config] = {}

@@ -14,8 +14,8 @@ from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
 from .claims import check_all, sanity_line
 from .operating_points import (GRID_IMAGES, base_rate, shortcut_cells,
                                shortcut_table)
-from .plan import (ABLATIONS, MATCHING_RATIO, PRUNING_STAGES, QM_CONFIG,
-                   STAGES, TEST_SPLIT, VAL_SPLIT, Plan, data_options)
+from .plan import (ABLATIONS, MATCHING_RATIO, QM_CONFIG, TEST_SPLIT,
+                   VAL_SPLIT, Plan, data_options)
 from .runner import is_fresh
 from .stats import KIND_RULES, Cell
 from .tool_runner import ToolRunner, fmt_duration, format_options
@@ -26,6 +26,13 @@ RATIO_PAIRS = (('mimic', 'fp', 'Li et al. mimic: fp teacher, fp student'),
                 'Quantization Mimic: Q(teacher), Q(student)'))
 
 Cells = Dict[str, Dict[str, Cell]]
+
+FAMILY_TITLES = {'rfcn': 'R-FCN', 'one-stage': 'one-stage, RTMDet'}
+SCHEDULE_FILES = {
+    'rfcn': '`teacher.py`, `teacher_continued.py`, `student.py`',
+    'one-stage': '`one_stage_teacher.py`, `one_stage_teacher_continued.py`, '
+    '`one_stage_student.py`'
+}
 
 
 def evaluate_runs(plan: Plan) -> Dict[str, WiderGroundTruth]:
@@ -134,7 +141,7 @@ def _model_table(plan: Plan, cells: Cells) -> List[str]:
         '| Model | Config | Iters | lr | Seeds | Easy | Medium | Hard |',
         '|---|---|---:|---:|---:|---:|---:|---:|'
     ]
-    for stage in STAGES + PRUNING_STAGES:
+    for stage in plan.stages:
         if stage.key not in cells:
             continue
         runs = plan.of(stage.key)
@@ -200,7 +207,8 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
     test = ap_cells(plan, TEST_SPLIT)
     val = ap_cells(plan, VAL_SPLIT)
     lines = [
-        '# Quantization Mimic demo: results', '',
+        f'# Quantization Mimic demo ({FAMILY_TITLES[settings.family]}): '
+        'results', '',
         f'Synthetic faces in the WIDER FACE layout ({settings.data_root}); '
         'train, val and test use disjoint identities and scenes. '
         f'{_data_line(ground_truth, (TEST_SPLIT, VAL_SPLIT))}. Official WIDER '
@@ -211,8 +219,8 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
         f'{datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({_device()}); '
         f'**measured wall time {fmt_duration(wall_s)}** (this invocation'
         f'{", reusing finished stages" if settings.skip_existing else ""}). '
-        'Schedules: `configs/demo/_base_/` (`teacher.py`, '
-        '`teacher_continued.py`, `student.py`).', '',
+        f'Schedules: `configs/demo/_base_/` ({SCHEDULE_FILES[settings.family]}'
+        ').', '',
         '## Test (main table)', '', _spread_note(len(seeds)), ''
     ]
     lines += _model_table(plan, test)
@@ -235,8 +243,7 @@ def write_report(plan: Plan, ground_truth: Mapping[str, WiderGroundTruth],
         _spread_note(len(seeds)), ''
     ]
     lines += shortcut_table(shortcut_cells(plan),
-                            [(s.key, s.title)
-                             for s in STAGES + PRUNING_STAGES],
+                            [(s.key, s.title) for s in plan.stages],
                             base_rate(plan))
     if grid:
         lines += [

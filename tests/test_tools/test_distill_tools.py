@@ -142,3 +142,49 @@ def test_show_dir_draws_at_the_metric_threshold(wider_root, tmp_path):
     assert bad.returncode == 2
     assert "score_thr_key='wider/f1' is not among the computed metrics" \
         in bad.stderr and 'Traceback' not in bad.stderr
+
+
+def test_one_stage_quantization_mimic_trains_extracts_and_tests(wider_root,
+                                                                tmp_path):
+    """RTMDet: fp teacher -> QM student (3 neck levels) through the tools."""
+    teacher_cfg = write_wider_toy_config(
+        str(tmp_path / 'teacher.py'), 'rtmdet/rtmdet_cspnext-1-4_80k_wider.py',
+        wider_root, iters=2)
+    _train(teacher_cfg, str(tmp_path / 'teacher'))
+    qm_cfg = write_wider_toy_config(
+        str(tmp_path / 'qm.py'), 'qmimic/rtmdet_cspnext-1-32_wider.py',
+        wider_root, iters=3, extra=f"model = dict(teacher_ckpt="
+        f"{str(tmp_path / 'teacher' / 'iter_2.pth')!r}, "
+        # the fp teacher under the quantized-teacher config: its per-level
+        # quantizers and the loss's calibrate on the first 2 batches
+        "teacher=dict(neck=dict(quantizer=dict(calib_batches=2))), "
+        "distiller=dict(distill_losses=dict(loss_mimic=dict(quantizer=dict("
+        "calib_batches=2)))))\n"
+        "custom_hooks = [dict(type='DistillLossWarmupHook', "
+        "warmup_iters=1)]\n")
+    log = _train(qm_cfg, str(tmp_path / 'qm'))
+    assert {'distill.loss_mimic', 'student.loss_cls',
+            'student.loss_bbox'} <= _train_losses(log)
+    train_lines = [line for line in log.splitlines() if 'Iter(train)' in line]
+    for key in ('diag.match_ratio:', 'diag.dead_units.l0:',
+                'diag.dead_units.l2:', 'diag.mimic_det_ratio:'):
+        assert all(key in line for line in train_lines), key
+    # 3 teacher-neck quantizers and 3 loss quantizers froze their scales
+    assert log.count('UniformQuantizer: scale fixed at') == 6
+    assert 'wider/easy' in log
+
+    student_ckpt = str(tmp_path / 'student.pth')
+    extracted = run_tool([
+        'tools/model_converters/extract_student.py',
+        str(tmp_path / 'qm' / 'iter_3.pth'), student_ckpt
+    ])
+    assert extracted.returncode == 0, extracted.stderr[-2000:]
+    student_cfg = write_wider_toy_config(
+        str(tmp_path / 'student.py'), 'rtmdet/rtmdet_cspnext-1-32_80k_wider.py',
+        wider_root)
+    tested = run_tool(['tools/test.py', student_cfg, student_ckpt,
+                       '--work-dir', str(tmp_path / 'test')])
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    output = tested.stdout + tested.stderr
+    assert 'wider/easy' in output
+    assert 'unexpected key' not in output and 'missing keys' not in output

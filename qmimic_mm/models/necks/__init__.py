@@ -1,3 +1,4 @@
-from .quantized_neck import QuantizedNeck
+from .quantized_neck import (QuantizedNeck, build_quantized_neck,
+                             quantized_neck_class)
 
-__all__ = ['QuantizedNeck']
+__all__ = ['QuantizedNeck', 'build_quantized_neck', 'quantized_neck_class']

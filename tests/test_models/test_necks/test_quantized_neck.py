@@ -8,7 +8,7 @@ import qmimic_mm.models  # noqa: F401  (registers the project's modules)
 
 def _neck(**quantizer):
     return MODELS.build(dict(
-        type='QuantizedNeck', num_outs=3,
+        type='QuantizedNeck', num_levels=3,
         neck=dict(type='FPN', in_channels=[4, 8, 16], out_channels=4,
                   num_outs=3),
         quantizer=dict(type='UniformQuantizer', **quantizer)))
@@ -39,15 +39,29 @@ def test_each_level_calibrates_its_own_stride_and_checkpoints_it():
 
 
 def test_output_count_that_does_not_match_names_the_key():
-    with pytest.raises(ValueError, match='num_outs must be an integer'):
-        MODELS.build(dict(type='QuantizedNeck', num_outs=0,
+    with pytest.raises(ValueError, match='num_levels must be an integer'):
+        MODELS.build(dict(type='QuantizedNeck', num_levels=0,
                           neck=dict(type='FPN', in_channels=[4],
                                     out_channels=4, num_outs=1),
                           quantizer=dict(type='UniformQuantizer')))
     neck = MODELS.build(dict(
-        type='QuantizedNeck', num_outs=2,
+        type='QuantizedNeck', num_levels=2,
         neck=dict(type='FPN', in_channels=[4, 8, 16], out_channels=4,
                   num_outs=3),
         quantizer=dict(type='UniformQuantizer')))
-    with pytest.raises(ValueError, match='set `num_outs` to 3'):
+    with pytest.raises(ValueError, match='set `num_levels` to 3'):
         neck(_inputs())
+
+
+def test_the_fp_neck_checkpoint_loads_into_the_quantized_neck():
+    """The quantized neck keeps the neck's parameter names: only the
+    quantizers' scales are new (what a finetune's load_from relies on)."""
+    fp = MODELS.build(dict(type='FPN', in_channels=[4, 8, 16],
+                           out_channels=4, num_outs=3))
+    quantized = _neck(levels=40)
+    missing, unexpected = quantized.load_state_dict(fp.state_dict(),
+                                                    strict=False)
+    assert unexpected == []
+    assert missing and all(k.startswith('quantizers.') for k in missing)
+    assert type(quantized).__name__ == 'QuantizedFPN'
+    assert isinstance(quantized, type(fp))

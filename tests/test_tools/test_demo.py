@@ -255,6 +255,9 @@ def test_plan_seeds_dependencies_and_ablation(tmp_path):
         assert all(order.index(d) < order.index(run.id) for d in run.depends)
     with pytest.raises(ValueError, match='unknown ablation'):
         demo_plan.ablation_stages(['lambda3'])
+    with pytest.raises(ValueError, match='--family rfcn'):
+        demo_plan.build_plan(demo_plan.DemoSettings(
+            family='one-stage', work_dir=str(tmp_path), ablation=[]))
     assert len(demo_plan.ablation_stages([])) == len(demo_plan.ABLATIONS)
     # by default the variants run on the first seed only
     one = demo_plan.build_plan(demo_plan.DemoSettings(
@@ -263,10 +266,12 @@ def test_plan_seeds_dependencies_and_ablation(tmp_path):
     assert [r.seed for r in one.of('qmimic')] == [0, 1, 2]
 
 
-def test_default_plan_uses_the_configs_checkpoint_paths():
+@pytest.mark.parametrize('family', list(demo_plan.FAMILIES))
+def test_default_plan_uses_the_configs_checkpoint_paths(family):
     """The configs' own load_from / teacher_ckpt are the paths the default
     run produces, so a config run by hand after `make demo` finds them."""
-    plan = demo_plan.build_plan(demo_plan.DemoSettings())
+    plan = demo_plan.build_plan(demo_plan.DemoSettings(
+        family=family, work_dir=demo_plan.FAMILY_WORK_DIRS[family]))
     for run in plan.runs.values():
         cfg = Config.fromfile(osp.join(REPO, run.stage.config))
         if 'load_from' in run.options:
@@ -316,9 +321,10 @@ def test_ablation_options_exist_in_the_qm_config():
         cfg.merge_from_dict(options)
 
 
-def test_demo_configs_splits_and_shared_schedules():
+@pytest.mark.parametrize('family', list(demo_plan.FAMILIES))
+def test_demo_configs_splits_and_shared_schedules(family):
     cfgs = {s.key: Config.fromfile(osp.join(REPO, s.config))
-            for s in demo_plan.STAGES}
+            for s in demo_plan.FAMILIES[family]}
     for key, cfg in cfgs.items():
         assert cfg.test_dataloader.dataset.ann_file.endswith(
             'wider_face_test_bbx_gt.txt'), key
@@ -337,7 +343,9 @@ def test_demo_configs_splits_and_shared_schedules():
     continued = [cfgs['teacher_fp'], cfgs['teacher_q']]
     assert schedule(continued[0]) == schedule(continued[1])
     assert continued[0].load_from == continued[1].load_from
-    assert 'neck' not in continued[0].model and 'neck' in continued[1].model
+    necks = [c.model.get('neck', {}).get('type') for c in continued]
+    assert necks[1] in ('UniformQuantizer', 'QuantizedNeck')
+    assert necks[0] != necks[1]  # the fp continuation is not quantized
     assert cfgs['mimic'].custom_hooks == cfgs['qmimic'].custom_hooks
 
 
@@ -397,3 +405,22 @@ def test_scheduler_respects_dependencies_with_two_jobs(monkeypatch,
     assert sorted(order) == sorted(plan.runs)
     assert most[0] == 2  # independent stages ran side by side
     assert order[0] == 'teacher'
+
+
+def test_one_stage_plan_mirrors_the_rfcn_plan(tmp_path):
+    """--family one-stage: the same stage keys, seeds and dependencies; the
+    distilled students are tested with the one-stage student config."""
+    rfcn = demo_plan.build_plan(demo_plan.DemoSettings(
+        work_dir=str(tmp_path / 'r'), seeds=2))
+    one = demo_plan.build_plan(demo_plan.DemoSettings(
+        family='one-stage', work_dir=str(tmp_path / 'o'), seeds=2))
+    assert list(one.runs) == list(rfcn.runs)
+    assert [r.depends for r in one.runs.values()] == \
+        [r.depends for r in rfcn.runs.values()]
+    assert [r.max_iters for r in one.runs.values()] == \
+        [r.max_iters for r in rfcn.runs.values()]
+    qm = one.get('qmimic', 1)
+    assert qm.test_config == demo_plan.ONE_STAGE_STUDENT_CONFIG
+    assert 'rtmdet' in qm.stage.config and qm.options[
+        'model.teacher_ckpt'] == one.get('teacher_q', 1).checkpoint
+    assert all('rtmdet' in r.stage.config for r in one.runs.values())

@@ -120,7 +120,7 @@ class MultiLevelQuantMimicLoss(nn.Module):
             Tensor: Scalar loss.
         """
         self._check_levels(s_feature, t_feature, regions)
-        total = s_feature[0].new_zeros(())
+        total = s_feature[0].new_zeros((), dtype=torch.float32)
         elements = 0.0
         matched: List[float] = []
         counts: List[float] = []
@@ -128,7 +128,8 @@ class MultiLevelQuantMimicLoss(nn.Module):
             mask = regions.masks[level]
             student, target = self.level_maps(level, s_feature[level],
                                               t_feature[level])
-            diff = student - target
+            # squares and sums in fp32, also under fp16 / bf16 autocast
+            diff = student.float() - target.float()
             mask = mask.to(diff.dtype)
             total = total + ((diff * diff).sum(dim=1) * mask).sum()
             cells = float(mask.sum())

@@ -124,3 +124,18 @@ def test_bad_input_names_shapes_and_fix():
     with pytest.raises(ValueError, match=r'\(4, 4\) and the teacher map '
                        r'\(2, 8\)'):
         loss(s, skewed, _regions(masks, 1))
+
+
+def test_bf16_autocast_inputs_give_the_fp32_loss():
+    # bf16 maps (as under autocast) are compared in fp32: the loss equals
+    # the fp32 loss of the same (bf16-rounded) values.
+    s, t = _maps()
+    s16 = tuple(f.bfloat16() for f in s)
+    t16 = tuple(f.bfloat16() for f in t)
+    masks = [torch.ones(1, 4, 4), torch.ones(1, 2, 2)]
+    loss = MultiLevelQuantMimicLoss(num_levels=2)
+    low = loss(s16, t16, _regions(masks, 1))
+    ref = loss(tuple(f.float() for f in s16), tuple(f.float() for f in t16),
+               _regions(masks, 1))
+    assert low.dtype == torch.float32
+    assert float(low) == pytest.approx(float(ref), rel=1e-6)

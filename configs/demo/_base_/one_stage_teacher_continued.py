@@ -4,7 +4,7 @@
 # teacher_continued.py for why).
 _base_ = './demo_faces.py'
 
-continued_lr = 0.004
+continued_lr = 0.016
 continued_max_iters = 400
 
 demo = dict(

@@ -12,7 +12,8 @@ the same machine state. Two things are timed on one synthetic image of
 * ``detector``: ``model.test_step`` -- preprocessing (normalise, pad), the
   backbone, the RPN with its NMS, the R-CNN head (for R-FCN: score maps,
   PS-RoI pooling) and the final NMS; everything but image decoding;
-* ``backbone``: ``model.extract_feat`` on the preprocessed image.
+* ``backbone``: ``model.extract_feat`` on the preprocessed image (the
+  backbone, and the neck of a one-stage detector).
 
 The table reports the median over ``--repeat`` rounds and the speed-up of
 each config over the first one (first median / this median). Weights are
@@ -98,7 +99,8 @@ def add_common_args(parser: argparse.ArgumentParser, repeat: int,
     parser.add_argument(
         '--runtime', choices=RUNTIMES, default='torch',
         help='torch: model.test_step; torch-graph: the exportable detector '
-        'graph (qmimic_mm.deployment.RFCNDetectionGraph) in PyTorch; '
+        'graph (qmimic_mm.deployment.RFCNDetectionGraph, or '
+        'DenseHeadDetectionGraph for a one-stage detector) in PyTorch; '
         'cuda-graph: the same with its network replayed from a CUDA graph '
         '(--device cuda); onnxruntime: the whole detector exported to ONNX, '
         'in ONNX Runtime (CPU). Default: torch')

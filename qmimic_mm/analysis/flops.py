@@ -28,7 +28,11 @@ What the numbers mean (fvcore conventions):
 * Detector = backbone + RPN (3x3 conv and the 1x1 objectness / box convs)
   + the R-FCN head's 1x1 convs over the whole feature map (the reduce conv
   and the position-sensitive class / box score-map convs). These do not
-  depend on the proposals.
+  depend on the proposals. For a one-stage detector (RTMDet, RetinaNet):
+  backbone + neck + the dense head's convs over every level.
+* Features = ``extract_feat``: the backbone, and the neck where there is
+  one (the one-stage detectors' PAFPN / FPN); what ``benchmark.py`` times
+  as ``backbone``. For R-FCN (no neck) it is the backbone.
 * Not in the count, because they are element-wise or data dependent:
   anchor decoding, top-k and NMS of the RPN and of the final boxes, and
   R-FCN's position-sensitive RoI pooling. The pooling is printed separately
@@ -183,6 +187,24 @@ def ps_roi_pool_ops(model: nn.Module,
         num_rois=num_rois)
 
 
+class FeatureExtractor(nn.Module):
+    """A detector's backbone and neck, as its ``extract_feat`` runs them,
+    holding no other parameters (the FLOP counter counts every parameter
+    of the module it is given).
+
+    Args:
+        detector (nn.Module): An mmdet detector with a ``neck``.
+    """
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.backbone = detector.backbone
+        self.neck = detector.neck
+
+    def forward(self, inputs: torch.Tensor) -> tuple:
+        return tuple(self.neck(self.backbone(inputs)))
+
+
 def count_complexity(model: nn.Module,
                      shape: Sequence[int]) -> Dict[str, Any]:
     """FLOPs and params of the detector and of its backbone.
@@ -193,9 +215,12 @@ def count_complexity(model: nn.Module,
         shape (Sequence[int]): Image ``(H, W)`` before padding.
 
     Returns:
-        dict: ``flops``, ``params``, ``backbone_flops``, ``backbone_params``
-        (ints), ``input_shape`` (the padded (N, C, H, W)), ``feat_shape``
-        and ``ps_roi_pool`` (see :func:`ps_roi_pool_ops`).
+        dict: ``flops``, ``params``, ``backbone_flops``, ``backbone_params``,
+        ``feature_flops``, ``feature_params`` (backbone and neck:
+        :class:`FeatureExtractor`) (ints), ``with_neck``, ``heads`` (what
+        the rest is called), ``input_shape`` (the padded (N,
+        C, H, W)), ``feat_shape`` (the last level) and ``ps_roi_pool`` (see
+        :func:`ps_roi_pool_ops`).
     """
     batch = synthetic_batch(model, shape)
     with torch.no_grad():
@@ -214,6 +239,10 @@ def count_complexity(model: nn.Module,
             backbone = get_model_complexity_info(
                 model.backbone, inputs=data['inputs'], show_table=False,
                 show_arch=False)
+            features = backbone if getattr(model, 'neck', None) is None \
+                else get_model_complexity_info(
+                    FeatureExtractor(model), inputs=data['inputs'],
+                    show_table=False, show_arch=False)
     finally:
         del model.forward  # back to the class's forward
     return dict(
@@ -221,6 +250,11 @@ def count_complexity(model: nn.Module,
         params=int(detector['params']),
         backbone_flops=int(backbone['flops']),
         backbone_params=int(backbone['params']),
+        feature_flops=int(features['flops']),
+        feature_params=int(features['params']),
+        with_neck=getattr(model, 'neck', None) is not None,
+        heads=('RPN + R-CNN head' if getattr(model, 'rpn_head', None)
+               is not None else 'Dense head'),
         input_shape=tuple(data['inputs'].shape),
         feat_shape=tuple(feats[-1].shape),
         ps_roi_pool=ps_roi_pool_ops(model, feats[-1].shape))
@@ -229,8 +263,9 @@ def count_complexity(model: nn.Module,
 def format_report(result: Dict[str, Any]) -> str:
     """The printed summary of :func:`count_complexity`."""
     line = '=' * 64
-    heads = result['flops'] - result['backbone_flops']
-    head_params = result['params'] - result['backbone_params']
+    heads = result['flops'] - result['feature_flops']
+    head_params = result['params'] - result['feature_params']
+    with_neck = result.get('with_neck', False)
     rows = [
         line,
         f'Input shape: {result["input_shape"]} (N, C, H, W after padding); '
@@ -239,9 +274,15 @@ def format_report(result: Dict[str, Any]) -> str:
         f'Params: {_format_size(result["params"])}',
         f'Backbone: Flops: {_format_size(result["backbone_flops"])}  '
         f'Params: {_format_size(result["backbone_params"])}',
-        f'RPN + R-CNN head (detector - backbone): Flops: '
-        f'{_format_size(heads)}  Params: {_format_size(head_params)}',
     ]
+    if with_neck:
+        rows.append(
+            f'Backbone + neck: Flops: {_format_size(result["feature_flops"])}'
+            f'  Params: {_format_size(result["feature_params"])}')
+    rows.append(
+        f'{result.get("heads", "Heads")} (detector - '
+        f'{"backbone - neck" if with_neck else "backbone"}): Flops: '
+        f'{_format_size(heads)}  Params: {_format_size(head_params)}')
     pool = result.get('ps_roi_pool')
     if pool is not None:
         rows.append(
@@ -271,4 +312,3 @@ def format_comparison(result: Dict[str, Any], reference: Dict[str, Any],
                          f'(this model x{ours / theirs:.3f})')
         rows.append(f'  {label}: ' + '  '.join(parts))
     return '\n'.join(rows)
-

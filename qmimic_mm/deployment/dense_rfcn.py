@@ -42,7 +42,8 @@ class DenseRFCN(nn.Module):
                 f'{config}: cannot export op {type(roi_head).__name__} '
                 f'(model.roi_head): it is not an R-FCN '
                 'head: the exporter handles RFCNRoIHead detectors (configs/'
-                'rfcn, configs/demo); export a detector config')
+                'rfcn, configs/demo) and single-stage dense detectors '
+                '(RTMDet, RetinaNet: configs/rtmdet, configs/retinanet)')
         self.detector = detector
 
     def forward(self, inputs: Tensor) -> Tuple[Tensor, ...]:

@@ -1,16 +1,19 @@
-"""Export an R-FCN detector to ONNX.
+"""Export an R-FCN or a one-stage dense detector to ONNX.
 
 Two boundaries (``export_onnx(..., boundary=...)``):
 
 * ``'detector'`` (default): the whole detector for one image,
-  :class:`~qmimic_mm.deployment.RFCNDetectionGraph` -- raw image in, boxes,
-  scores and labels out, every step in standard ONNX ops (the NMS is ONNX's
+  :class:`~qmimic_mm.deployment.RFCNDetectionGraph` or, for a single-stage
+  detector (RTMDet, RetinaNet), :class:`~qmimic_mm.deployment.
+  DenseHeadDetectionGraph` -- raw image in, boxes, scores and labels out,
+  every step in standard ONNX ops (the NMS is ONNX's
   ``NonMaxSuppression``). A device needs ONNX Runtime and nothing else.
 * ``'network'``: only the convolutions, :class:`~qmimic_mm.deployment.
-  DenseRFCN` -- preprocessed image in, the four raw maps out; the runner
-  (:class:`~qmimic_mm.deployment.ORTDetector`) does the rest with the
-  project's PyTorch code. For profiling the network alone, or for
-  post-processing of one's own.
+  DenseRFCN` (the four raw R-FCN maps) or :class:`~qmimic_mm.deployment.
+  DenseHeadNetwork` (each level's class and box maps) -- preprocessed image
+  in, raw maps out; the runner (:class:`~qmimic_mm.deployment.ORTDetector`)
+  does the rest with the detector's PyTorch code. For profiling the network
+  alone, or for post-processing of one's own.
 
 Why not mmdeploy 1.3.1: it pins ``protobuf<=3.20.2`` (onnx 1.23 needs a
 newer one), ships custom ops built for onnxruntime 1.15, rewrites torch 1.x
@@ -21,15 +24,15 @@ with standard ONNX ops.
 """
 import re
 import warnings
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from qmimic_mm.utils import UserInputError
 
-from .dense_rfcn import OUTPUT_NAMES, DenseRFCN
-from .rfcn_graph import DETECTOR_OUTPUT_NAMES, RFCNDetectionGraph
+from .detector_graphs import detection_graph, network_graph
+from .rfcn_graph import DETECTOR_OUTPUT_NAMES
 
 #: ONNX opset used.
 OPSET = 17
@@ -83,7 +86,8 @@ def export_onnx(detector: nn.Module,
     """Export ``detector`` (eval mode) to the ONNX file ``out``.
 
     Args:
-        detector (nn.Module): The R-FCN detector.
+        detector (nn.Module): The detector: R-FCN or single-stage dense
+            (:data:`~qmimic_mm.deployment.detector_graphs.SUPPORTED`).
         out (str): Path of the ``.onnx`` file.
         image (Tensor): An image to trace with, (1, C, H, W) as the data
             preprocessor receives it (e.g. uint8); height and width are
@@ -92,36 +96,46 @@ def export_onnx(detector: nn.Module,
         boundary (str): ``'detector'`` (input ``image``, outputs
             :data:`DETECTOR_OUTPUT_NAMES`) or ``'network'`` (input
             ``inputs``, the preprocessed batch; outputs
-            :data:`OUTPUT_NAMES`). Defaults to ``'detector'``.
+            :data:`~qmimic_mm.deployment.OUTPUT_NAMES` for R-FCN,
+            ``cls_score_<level>``..., ``bbox_pred_<level>``... for a
+            single-stage detector). Defaults to ``'detector'``.
         fold_preprocess (bool): With ``boundary='detector'``, fold the
             normalisation into the first conv (see
-            :class:`RFCNDetectionGraph`). Defaults to True.
+            :class:`~qmimic_mm.deployment.RFCNDetectionGraph`). Defaults
+            to True.
+
+    Raises:
+        UserInputError: A detector type the exporter does not handle, a
+            test config without an ONNX form, or an op that does not
+            export: one line each.
     """
     if boundary not in BOUNDARIES:
         raise UserInputError(f'boundary must be one of {BOUNDARIES}, got '
                              f'{boundary!r}')
     if boundary == 'network':
+        network, names = network_graph(detector, config)
         axes = {'inputs': {0: 'batch', 2: 'height', 3: 'width'}}
-        axes.update({name: {0: 'batch', 2: 'feat_height', 3: 'feat_width'}
-                     for name in OUTPUT_NAMES})
-        _export(DenseRFCN(detector, config).eval(),
-                preprocessed(detector, image), out, 'inputs', OUTPUT_NAMES,
-                axes, config)
+        # one-stage levels have sizes of their own
+        axes.update({name: {0: 'batch', 2: f'feat_height_{name}',
+                            3: f'feat_width_{name}'} for name in names})
+        _export(network.eval(), preprocessed(detector, image), out,
+                'inputs', names, axes, config)
         return
     if image.dim() != 4 or image.size(0) != 1:
         raise UserInputError(f'the detector graph takes one image (1, C, H, '
                              f'W), got shape {tuple(image.shape)}')
     axes = {'image': {2: 'height', 3: 'width'}}
     axes.update({name: {0: 'detections'} for name in DETECTOR_OUTPUT_NAMES})
-    graph = RFCNDetectionGraph(detector, config, fold_preprocess)
+    graph = detection_graph(detector, config, fold_preprocess)
     _export(graph.eval(), image, out,
             'image', DETECTOR_OUTPUT_NAMES, axes, config)
 
 
 def export_backbone_onnx(detector: nn.Module, out: str, example: Tensor,
                          config: str = 'model') -> None:
-    """Export ``detector.extract_feat`` (last map) of a preprocessed
-    (N, C, H, W) batch alone, for timing."""
+    """Export ``detector.extract_feat`` (backbone, and neck where there is
+    one: every level it outputs, ``feats`` or ``feats_<level>``) of a
+    preprocessed (N, C, H, W) batch alone, for timing."""
 
     class Backbone(nn.Module):
 
@@ -129,8 +143,12 @@ def export_backbone_onnx(detector: nn.Module, out: str, example: Tensor,
             super().__init__()
             self.det = det
 
-        def forward(self, inputs: Tensor) -> Tensor:
-            return self.det.extract_feat(inputs)[-1]
+        def forward(self, inputs: Tensor) -> Tuple[Tensor, ...]:
+            return tuple(self.det.extract_feat(inputs))
 
-    _export(Backbone(detector).eval(), example, out, 'inputs', ['feats'],
+    with torch.no_grad():
+        levels = len(detector.extract_feat(example))
+    names = (['feats'] if levels == 1 else
+             [f'feats_{i}' for i in range(levels)])
+    _export(Backbone(detector).eval(), example, out, 'inputs', names,
             {'inputs': {0: 'batch', 2: 'height', 3: 'width'}}, config)

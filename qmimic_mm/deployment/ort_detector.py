@@ -1,4 +1,4 @@
-"""Run an exported R-FCN detector in ONNX Runtime."""
+"""Run an exported detector (R-FCN or one-stage dense) in ONNX Runtime."""
 import importlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -8,6 +8,7 @@ from torch import nn
 
 from qmimic_mm.utils import UserInputError
 
+from .dense_head_network import is_dense_output_names
 from .dense_rfcn import OUTPUT_NAMES
 from .rfcn_graph import DETECTOR_OUTPUT_NAMES, detect_per_image
 
@@ -87,7 +88,7 @@ def ort_session(onnx_file: str, threads: Optional[int] = None,
 
 
 class ORTDetector:
-    """An R-FCN detector run by ONNX Runtime, with ``model.test_step``'s
+    """A detector run by ONNX Runtime, with ``model.test_step``'s
     interface (a dataloader batch in, ``DetDataSample`` s out).
 
     Two kinds of exported graph (:func:`~qmimic_mm.deployment.export_onnx`):
@@ -95,9 +96,12 @@ class ORTDetector:
     * ``boundary='detector'`` (:data:`DETECTOR_OUTPUT_NAMES`): each image
       runs through the graph alone; the runner only rescales the boxes to
       the original image (``scale_factor``) and fills the data sample.
-    * ``boundary='network'`` (:data:`OUTPUT_NAMES`): the detector's
-      ``data_preprocessor``, the graph, then the detector's own RPN
-      ``predict_by_feat`` and R-FCN ``predict_from_maps`` in PyTorch.
+    * ``boundary='network'``: the detector's ``data_preprocessor``, the
+      graph, then the detector's own post-processing in PyTorch: for
+      R-FCN (:data:`OUTPUT_NAMES`) the RPN's ``predict_by_feat`` and
+      R-FCN's ``predict_from_maps``; for a one-stage detector (outputs
+      ``cls_score_<level>``..., ``bbox_pred_<level>``...) the dense head's
+      ``predict_by_feat``.
 
     Args:
         onnx_file (str): File written by ``export_onnx``.
@@ -123,13 +127,23 @@ class ORTDetector:
         self.session = ort_session(onnx_file, threads, graph_optimization,
                                    profile_prefix)
         names = tuple(o.name for o in self.session.get_outputs())
-        if names not in (OUTPUT_NAMES, DETECTOR_OUTPUT_NAMES):
+        dense = is_dense_output_names(names)
+        if names not in (OUTPUT_NAMES, DETECTOR_OUTPUT_NAMES) and not dense:
             raise UserInputError(
                 f'{onnx_file}: outputs {names}, expected '
-                f'{DETECTOR_OUTPUT_NAMES} or {OUTPUT_NAMES}; export it with '
+                f'{DETECTOR_OUTPUT_NAMES}, {OUTPUT_NAMES} or cls_score_<l>'
+                '..., bbox_pred_<l>...; export it with '
                 'tools/deployment/export_onnx.py')
         self.boundary = 'detector' if names == DETECTOR_OUTPUT_NAMES \
             else 'network'
+        #: levels of a one-stage ``'network'`` graph (0: R-FCN or detector)
+        self.dense_levels = len(names) // 2 if dense else 0
+        if self.boundary == 'network' and (
+                bool(self.dense_levels) != hasattr(detector, 'bbox_head')):
+            raise UserInputError(
+                f'{onnx_file}: a network graph with outputs {names} does not '
+                f'fit the config\'s {type(detector).__name__}; export it '
+                'from the same config')
         # the detector graph keeps the dtype it was traced with (uint8 from
         # the test pipeline); other images are cast to it
         self.image_dtype = ONNX_DTYPES.get(self.session.get_inputs()[0].type,
@@ -137,7 +151,7 @@ class ORTDetector:
         self.detector = detector.eval()
 
     def network(self, inputs: torch.Tensor) -> List[torch.Tensor]:
-        """The four raw outputs of a ``'network'`` graph for preprocessed
+        """The raw outputs of a ``'network'`` graph for preprocessed
         inputs."""
         outs = self.session.run(
             None, {'inputs': inputs.detach().cpu().contiguous().numpy()})
@@ -159,8 +173,15 @@ class ORTDetector:
             return detect_per_image(det, data, self.detect)
         data = det.data_preprocessor(data, False)
         inputs, samples = data['inputs'], data['data_samples']
-        rpn_cls, rpn_reg, cls_maps, reg_maps = self.network(inputs)
         metas = [s.metainfo for s in samples]
+        if self.dense_levels:
+            maps = self.network(inputs)
+            levels = self.dense_levels
+            results = det.bbox_head.predict_by_feat(
+                maps[:levels], maps[levels:], batch_img_metas=metas,
+                rescale=True)
+            return det.add_pred_to_datasample(samples, results)
+        rpn_cls, rpn_reg, cls_maps, reg_maps = self.network(inputs)
         proposals = det.rpn_head.predict_by_feat(
             [rpn_cls], [rpn_reg], batch_img_metas=metas, rescale=False)
         results = det.roi_head.predict_from_maps(

@@ -99,18 +99,27 @@ def decode_deltas(rois: Tensor, deltas: Tensor, coder: nn.Module,
     return boxes
 
 
-def _nms_cfg(cfg: dict, key: str, config: str) -> dict:
-    """``model.test_cfg.<key>``, checked to have an NMS the graph has."""
+def check_nms_cfg(cfg: dict, path: str, config: str) -> dict:
+    """``cfg`` (the test config at ``path``, e.g. ``'model.test_cfg.rpn'``),
+    checked to have an NMS the graph has."""
     nms = dict((cfg or {}).get('nms') or {})
     if nms.get('type', 'nms') != 'nms' or set(nms) - {
             'type', 'iou_threshold', 'class_agnostic', 'split_thr'}:
         raise UserInputError(
-            f'{config}: model.test_cfg.{key}.nms={nms} has no ONNX form; the '
+            f'{config}: {path}.nms={nms} has no ONNX form; the '
             "exported graph supports dict(type='nms', iou_threshold=...)")
     return cfg
 
 
-def _max_num(cfg: dict) -> int:
+def topk_count(k: int, scores: Tensor):
+    """``min(k, len(scores))``; a tensor while exporting, so that the
+    graph's ``TopK`` follows the number of scores."""
+    if torch.onnx.is_in_onnx_export():
+        return torch.clamp(torch._shape_as_tensor(scores)[0], max=k)
+    return min(k, scores.size(0))
+
+
+def max_num(cfg: dict) -> int:
     """``max_per_img`` of a test config (no limit: the largest int32)."""
     max_num = cfg.get('max_per_img', -1)
     return int(max_num) if max_num and max_num > 0 else 2**31 - 1
@@ -185,8 +194,8 @@ class RPNProposals(nn.Module):
         if nms_pre > 0:
             # unsorted: the NMS orders by score itself (ONNX Runtime's
             # TopK is ~4x faster so)
-            scores, index = scores.topk(
-                self._at_most(nms_pre, scores), sorted=False)
+            scores, index = scores.topk(topk_count(nms_pre, scores),
+                                        sorted=False)
         else:
             index = torch.arange(scores.size(0), device=scores.device)
         num_base = rpn_cls.size(1) // self.cls_channels
@@ -211,7 +220,7 @@ class RPNProposals(nn.Module):
         boxes = boxes.t()  # (K, 4), as the NMS takes them
         keep = onnx_nms(boxes, scores,
                         self.cfg.nms.get('iou_threshold', 0.7), score_floor,
-                        _max_num(self.cfg))
+                        max_num(self.cfg))
         return boxes[keep]
 
     def _priors(self, rpn_cls: Tensor, location: Tensor, base: Tensor,
@@ -232,14 +241,6 @@ class RPNProposals(nn.Module):
         base_anchors = gen.base_anchors[0].to(rpn_cls).t()  # (4, A)
         return base_anchors.gather(1, base.expand(4, -1)) + torch.stack(
             [shift_x, shift_y, shift_x, shift_y])
-
-    @staticmethod
-    def _at_most(k: int, scores: Tensor):
-        """``min(k, len(scores))``; a tensor while exporting, so that the
-        graph's ``TopK`` follows the number of anchors."""
-        if torch.onnx.is_in_onnx_export():
-            return torch.clamp(torch._shape_as_tensor(scores)[0], max=k)
-        return min(k, scores.size(0))
 
 
 class RoIScoring(nn.Module):
@@ -299,7 +300,7 @@ class RFCNDetections(nn.Module):
             offsets = labels.to(boxes) * (boxes.max() + 1)
             boxes_for_nms = boxes + offsets[:, None]
         keep = onnx_nms(boxes_for_nms, scores, cfg.nms.iou_threshold,
-                        cfg.score_thr, _max_num(cfg))
+                        cfg.score_thr, max_num(cfg))
         return boxes[keep], scores[keep], labels[keep]
 
 
@@ -344,10 +345,12 @@ class RFCNDetectionGraph(nn.Module):
                 self.network, self.preprocess) or self.preprocess
         test_cfg = detector.test_cfg or {}
         self.proposals = RPNProposals(
-            detector.rpn_head, _nms_cfg(test_cfg.get('rpn'), 'rpn', config))
+            detector.rpn_head,
+            check_nms_cfg(test_cfg.get('rpn'), 'model.test_cfg.rpn', config))
         self.detections = RFCNDetections(
             detector.roi_head.bbox_head,
-            _nms_cfg(test_cfg.get('rcnn'), 'rcnn', config))
+            check_nms_cfg(test_cfg.get('rcnn'), 'model.test_cfg.rcnn',
+                          config))
 
     def forward(self, image: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         """Detections (boxes, scores, labels) of one (1, C, H, W) image."""

@@ -19,7 +19,8 @@ from torch import Tensor, nn
 
 from qmimic_mm.utils import UserInputError
 
-from .rfcn_graph import RFCNDetectionGraph, detect_per_image
+from .detector_graphs import detection_graph
+from .rfcn_graph import detect_per_image
 
 
 class CUDAGraphNetwork(nn.Module):
@@ -65,11 +66,14 @@ class CUDAGraphNetwork(nn.Module):
 
 
 class TorchGraphDetector:
-    """An R-FCN detector run as :class:`RFCNDetectionGraph` in PyTorch, with
+    """A detector run as its exportable graph in PyTorch
+    (:class:`~qmimic_mm.deployment.RFCNDetectionGraph` or, one-stage,
+    :class:`~qmimic_mm.deployment.DenseHeadDetectionGraph`), with
     ``model.test_step``'s interface.
 
     Args:
-        detector (nn.Module): The R-FCN detector (its device is used).
+        detector (nn.Module): The R-FCN or single-stage dense detector (its
+            device is used).
         cuda_graph (bool): Replay the network part from a CUDA graph
             (:class:`CUDAGraphNetwork`; CUDA only). Defaults to False.
         config (str): Config name for error messages.
@@ -82,7 +86,7 @@ class TorchGraphDetector:
     def __init__(self, detector: nn.Module, cuda_graph: bool = False,
                  config: str = 'model') -> None:
         self.detector = detector.eval()
-        self.graph = RFCNDetectionGraph(detector, config).eval()
+        self.graph = detection_graph(detector, config).eval()
         self.device = next(detector.parameters()).device
         if cuda_graph:
             if self.device.type != 'cuda':

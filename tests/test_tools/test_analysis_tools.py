@@ -158,3 +158,60 @@ def test_bad_arguments_give_one_line_errors(tool):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
         'error: config file not found: configs/rfcn/missing.py')
+
+
+RTMDET1_32 = osp.join(CONFIGS, 'rtmdet', 'rtmdet_cspnext-1-32_80k_wider.py')
+
+
+def test_get_flops_counts_the_neck_of_a_one_stage_detector(tool):
+    result = tool(['tools/analysis_tools/get_flops.py', RTMDET1_32,
+                   '--shape', *map(str, SHAPE), '--fuse-conv-bn'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = dict(re.findall(r'^(Detector|Backbone|Backbone \+ neck|Dense '
+                            r'head \(detector - backbone - neck\)): Flops: '
+                            r'\S+  Params: (\S+)$', result.stdout, re.M))
+    model = build(RTMDET1_32, fuse=True)
+    count = {
+        'Detector': model, 'Backbone': model.backbone,
+        'Dense head (detector - backbone - neck)': model.bbox_head}
+    for part, module in count.items():
+        assert parse_size(found[part]) == pytest.approx(
+            sum(p.numel() for p in module.parameters()), 1e-3), part
+    assert parse_size(found['Backbone + neck']) == pytest.approx(
+        parse_size(found['Backbone']) + sum(
+            p.numel() for p in model.neck.parameters()), 1e-3)
+
+
+@pytest.mark.parametrize('runtime', ['torch', 'onnxruntime'])
+def test_table1_one_stage_rows(tool, runtime):
+    """The one-stage student and teacher beside VGG-1-32 R-FCN, in one
+    run of either runtime: params and FLOPs of the fused detectors, the
+    backbone columns over backbone + neck."""
+    if runtime == 'onnxruntime':
+        pytest.importorskip('onnxruntime')
+    result = tool(['tools/analysis_tools/table1.py', '--shape',
+                   *map(str, SHAPE), '--repeat', '1', '--warmup', '0',
+                   '--threads', '1', '--runtime', runtime, '--models',
+                   'vgg1-32', 'rtmdet1-32', 'rtmdet1-4'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [[cell.strip() for cell in line.split('|')[1:-1]]
+            for line in result.stdout.splitlines()
+            if line.startswith(('| VGG', '| CSPNeXt'))]
+    assert [row[0] for row in rows] == [
+        'VGG-1-32 R-FCN', 'CSPNeXt-1-32 RTMDet', 'CSPNeXt-1-4 RTMDet']
+    assert f'(gray, {runtime}, input 64x96' in result.stdout
+    assert 'for the RTMDet rows backbone + neck' in result.stdout
+    for row, config in zip(rows[1:], [RTMDET1_32, RTMDET1_32.replace(
+            '1-32', '1-4')]):
+        model = build(config, fuse=True)
+        counted = get_flops.count_complexity(model, SHAPE)
+        assert parse_size(row[2]) == pytest.approx(
+            sum(p.numel() for p in model.parameters()), 1e-3)
+        assert parse_size(row[1]) == pytest.approx(counted['flops'], 1e-3)
+        assert parse_size(row[6]) == pytest.approx(counted['feature_flops'],
+                                                   1e-3)
+        assert counted['feature_flops'] > counted['backbone_flops']
+        assert float(row[4]) > 0 and float(row[7]) > 0
+    assert rows[1][2] == '36.095K'  # CSPNeXt-1-32 RTMDet, bn fused
+    # the one-stage student costs fewer MACs than VGG-1-32 R-FCN
+    assert parse_size(rows[1][1]) < parse_size(rows[0][1])

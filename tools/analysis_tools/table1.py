@@ -1,11 +1,14 @@
 """The paper's Table 1: speed and size of VGG16 / VGG-1-4 / VGG-1-32 R-FCN
-(and the VGG-1-4 pruned by ratio 8 of Table 2's pruning baselines).
+(and the VGG-1-4 pruned by ratio 8 of Table 2's pruning baselines), beside
+the one-stage family: RTMDet CSPNeXt-1-32 (the one-stage student) and its
+teacher CSPNeXt-1-4.
 
     python tools/analysis_tools/table1.py [--shape H W] [--repeat N]
         [--warmup N] [--device cpu|cuda] [--threads N] [--default-malloc]
         [--no-fuse-conv-bn]
         [--runtime torch|torch-graph|cuda-graph|onnxruntime]
-        [--models vgg16 vgg1-4 vgg1-32 vgg1-4-pruned8] [--no-flops]
+        [--models vgg16 vgg1-4 vgg1-32 vgg1-4-pruned8 rtmdet1-4 rtmdet1-32]
+        [--no-flops]
 
 Quantization Mimic (Wei et al., ECCV 2018), Table 1 compares the three
 R-FCN detectors on one image whose longer side is 1024 (Titan X there; CPU
@@ -17,8 +20,17 @@ a markdown table. Size is the theoretical float32 size of the parameters
 default, as in a deployed model (the paper's VGG16 has none; the configs
 add it only to train from scratch); ``--no-fuse-conv-bn`` keeps it. Threads,
 ``OMP_WAIT_POLICY`` and malloc are set as in ``benchmark.py``, whose
-docstring says why. ``Detector / backbone`` is each detector's latency over
-its own backbone's: what the heads, proposals and NMS add.
+docstring says why. ``Backbone`` is ``model.extract_feat``: the backbone,
+and for the one-stage rows also the neck (CSPNeXtPAFPN), whose three
+levels the dense head reads; its FLOPs are counted over the same modules.
+``Detector / backbone`` is each detector's latency over its own backbone's:
+what the heads, proposals, decoding and NMS add.
+
+The one-stage rows run the same runtimes: ``--runtime onnxruntime`` exports
+them whole (:class:`qmimic_mm.deployment.DenseHeadDetectionGraph`). With
+random weights their scores sit near the prior 0.01 and below
+``score_thr``, so their NMS has little to do; a trained model's has more
+(the R-FCN rows' RPN NMS runs on its 6000 candidates either way).
 
 ``--models`` times a subset (speed-ups relative to the first one given) and
 ``--no-flops`` skips the FLOP count, which traces every model and takes
@@ -48,12 +60,18 @@ MODELS = {
     # every configs/pruning run exports), beside VGG-1-32
     'vgg1-4-pruned8': ('VGG-1-4 pruned x8 R-FCN',
                        'pruning/rfcn_vgg1-4-pruned8_80k_wider.py'),
+    # the one-stage family (issue 18): teacher and student
+    'rtmdet1-4': ('CSPNeXt-1-4 RTMDet',
+                  'rtmdet/rtmdet_cspnext-1-4_80k_wider.py'),
+    'rtmdet1-32': ('CSPNeXt-1-32 RTMDet',
+                   'rtmdet/rtmdet_cspnext-1-32_80k_wider.py'),
 }
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Table 1: FLOPs, size and latency of the R-FCN models')
+        description='Table 1: FLOPs, size and latency of the R-FCN and '
+        'one-stage models')
     add_common_args(parser, repeat=5, warmup=1)
     parser.add_argument(
         '--no-fuse-conv-bn', action='store_true',
@@ -87,8 +105,8 @@ def format_table1(results: Sequence[Dict[str, Any]],
             f'{result["params"] * 4 / 2**20:.3g}',
             f'{result["detector_ms"]:.1f}',
             f'{det:.1f}x',
-            (_format_size(result['backbone_flops'])
-             if 'backbone_flops' in result else '-'),
+            (_format_size(result['feature_flops'])
+             if 'feature_flops' in result else '-'),
             f'{result["backbone_ms"]:.1f}',
             f'{bb:.1f}x',
             f'{result["detector_ms"] / result["backbone_ms"]:.2f}x',
@@ -112,6 +130,10 @@ def main() -> None:
           'multiply-accumulates)')
     print()
     print(format_table1(results, [name for name, _ in models]))
+    if any(key.startswith('rtmdet') for key in args.models):
+        print()
+        print('Backbone = model.extract_feat: for the RTMDet rows backbone '
+              '+ neck (CSPNeXtPAFPN)')
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
-"""Export a trained R-FCN detector to ONNX and check it in ONNX Runtime.
+"""Export a trained detector (R-FCN, RTMDet, RetinaNet) to ONNX and check it
+in ONNX Runtime.
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx
         [--boundary detector|network] [--no-fold-preprocess]
@@ -8,15 +9,19 @@
 input ``image`` (1, C, H, W) as the test pipeline hands it to the model
 (after resizing, before normalisation), outputs ``boxes`` (M, 4) in that
 image's pixels, ``scores`` (M,) and ``labels`` (M,), by score; everything
-between (normalisation, padding, network, proposals and their NMS, PS-RoI
-pooling, voting, box decoding, final NMS) is in the graph, so a device needs
-only ONNX Runtime; the normalisation is folded into the first conv
-(``--no-fold-preprocess`` keeps it a step of its own, bit-equal to
-PyTorch's). ``--boundary network`` exports the convolutions alone
-(see :mod:`qmimic_mm.deployment.onnx_export`). Both run in
-``tools/test.py --onnx``. Unless ``--no-verify``, the exported model and
-PyTorch detect on one random image of ``--shape`` and the largest box /
-score difference is printed.
+between is in the graph -- normalisation, padding, network, then for R-FCN
+the proposals and their NMS, PS-RoI pooling, voting, box decoding and the
+final NMS, for a one-stage detector each level's top ``nms_pre``, the
+priors, box decoding and the NMS -- so a device needs only ONNX Runtime;
+the normalisation is folded into the first conv (``--no-fold-preprocess``
+keeps it a step of its own, bit-equal to PyTorch's). ``--boundary network``
+exports the convolutions alone (see :mod:`qmimic_mm.deployment.
+onnx_export`). Both run in ``tools/test.py --onnx``. Unless
+``--no-verify``, the exported model and PyTorch detect on one random image
+of ``--shape``; the largest box / score difference between each detection
+and its nearest same-label twin in the other list is printed, with the
+share of detections within the stated tolerance
+(:data:`qmimic_mm.deployment.detection_match.TOLERANCE`).
 """
 import argparse
 import os.path as osp
@@ -27,8 +32,9 @@ import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.deployment import (BOUNDARIES, ORTDetector,  # noqa: E402
-                                  export_onnx, import_onnxruntime,
-                                  largest_difference)
+                                  export_onnx, import_onnxruntime)
+from qmimic_mm.deployment.detection_match import (  # noqa: E402
+    TOLERANCE, matched_share, paired_difference)
 from qmimic_mm.utils import (add_debug_flag, check_checkpoint,  # noqa: E402
                              report_user_errors)
 
@@ -73,11 +79,14 @@ def main() -> None:
         with torch.no_grad():
             ref = model.test_step(batch)[0].pred_instances
         got = runner.test_step(batch)[0].pred_instances
-        diff = largest_difference((ref.bboxes, ref.scores),
-                                  (got.bboxes, got.scores))
+        box, score = paired_difference(ref, got)
+        share = min(matched_share(got, ref), matched_share(ref, got))
         print(f'verify on a random {args.shape[0]}x{args.shape[1]} image: '
-              f'{len(got)} detections (torch {len(ref)}), max |box/score '
-              f'difference| {diff:.2e}')
+              f'{len(got)} detections (torch {len(ref)}), max |box '
+              f'difference| {box:.2e} px, max |score difference| '
+              f'{score:.2e} (each detection against its nearest twin); '
+              f'{share:.1%} within the tolerance ({TOLERANCE["box"]:g} px, '
+              f'{TOLERANCE["score"]:g} score)')
 
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 """The Quantization Mimic distillation algorithm (Wei et al. 2018, Fig. 1)."""
 import logging
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, ContextManager, Dict, List, Optional, Union
 
 import torch
 from mmengine.logging import print_log
@@ -81,16 +81,41 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                  teacher_ckpt: Optional[str] = None,
                  probe_channels: Optional[int] = None,
                  **kwargs) -> None:
-        super().__init__(
-            architecture=load_detector_cfg(architecture, 'model.architecture'),
-            teacher=load_detector_cfg(teacher, 'model.teacher'),
-            distiller=distiller,
-            teacher_ckpt=None,
-            **kwargs)
-        if teacher_ckpt:
-            self._load_teacher(teacher_ckpt)
-        self._share_teacher_quantizer_scale()
-        self._check_feature_shapes(probe_channels)
+        architecture = load_detector_cfg(architecture, 'model.architecture')
+        if isinstance(architecture, dict):
+            # the student first, from the RNG as a plain training builds it
+            architecture = MODELS.build(architecture)
+        # Teacher, distiller and the build-time checks draw from a fork of
+        # the RNG: the global RNG is left where a plain student's build
+        # leaves it (see init_weights).
+        with _fork_rng():
+            super().__init__(
+                architecture=architecture,
+                teacher=load_detector_cfg(teacher, 'model.teacher'),
+                distiller=distiller,
+                teacher_ckpt=None,
+                **kwargs)
+            if teacher_ckpt:
+                self._load_teacher(teacher_ckpt)
+            self._share_teacher_quantizer_scale()
+            self._check_feature_shapes(probe_channels)
+
+    def init_weights(self) -> None:
+        """Initialise the student as a plain training of it would, then the
+        rest under a fork of the RNG.
+
+        The student is built first and everything after it (teacher,
+        adapter) is built and initialised under a fork of the RNG, so the
+        global RNG passes through exactly the states of a plain training of
+        the student with the same seed: the students of one seed (scratch,
+        Q-only, mimic, Quantization Mimic) start from the same weights
+        where their architectures agree, and their training draws
+        (samplers) start from the same RNG state.
+        """
+        if not self.student.is_init:
+            self.student.init_weights()
+        with _fork_rng():
+            super().init_weights()
 
     def _load_teacher(self, teacher_ckpt: str) -> None:
         """Strict, safe loading; errors name ``model.teacher_ckpt``."""
@@ -277,6 +302,14 @@ class QuantizationMimicDistill(FpnTeacherDistill):
         if dead:
             diag['diag.dead_units'] = torch.stack(dead).mean()
         return diag
+
+
+def _fork_rng() -> ContextManager:
+    """A fork of the CPU RNG, and of every CUDA device's once CUDA is in
+    use (their states are restored on exit)."""
+    cuda = torch.cuda.is_available() and torch.cuda.is_initialized()
+    return torch.random.fork_rng(
+        devices=list(range(torch.cuda.device_count())) if cuda else [])
 
 
 def as_levels(record: Any) -> List[torch.Tensor]:

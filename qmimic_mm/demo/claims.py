@@ -25,30 +25,39 @@ class Claim:
         a: Stage key (or matching-ratio pair) on the left.
         b: Stage key (or pair) on the right.
         kind: Rule of :data:`~.stats.KIND_RULES`.
+        name: Its name on the command line (``tools/demo.py --claims``).
     """
 
     text: str
     a: str
     b: str
     kind: str
+    name: str = ''
 
 
 AP_CLAIMS = (
     Claim('Quantization Mimic > scratch (Tables 2, 3)', 'qmimic', 'scratch',
-          'greater'),
+          'greater', 'qm-vs-scratch'),
     Claim('Quantization Mimic > mimic of Li et al. (Table 2)', 'qmimic',
-          'mimic', 'greater'),
+          'mimic', 'greater', 'qm-vs-mimic'),
     Claim('Mimic of Li et al. > scratch (Table 2)', 'mimic', 'scratch',
-          'greater'),
+          'greater', 'mimic-vs-scratch'),
     Claim('Quantized teacher >= fp teacher at equal iterations (Sec. 4.1, '
-          'Table 4)', 'teacher_q', 'teacher_fp', 'not_less'),
+          'Table 4)', 'teacher_q', 'teacher_fp', 'not_less',
+          'teacher-q-vs-fp'),
     Claim('Quantization only gives no gain over scratch (Table 5)', 'q_only',
-          'scratch', 'no_gain'),
+          'scratch', 'no_gain', 'q-only-vs-scratch'),
 )
 RATIO_CLAIM = Claim(
     'Quantization raises the per-RoI matching ratio (Fig. 5): quantized '
     'pair (QM student, Q teacher) > fp pair (mimic student, fp teacher)',
-    'quantized', 'fp', 'greater')
+    'quantized', 'fp', 'greater', 'matching-ratio')
+#: The stages each claim compares, by name (the ratio claim: the students of
+#: its two pairs).
+CLAIM_STAGES: Dict[str, Tuple[str, ...]] = {
+    **{c.name: (c.a, c.b) for c in AP_CLAIMS},
+    RATIO_CLAIM.name: ('mimic', 'qmimic'),
+}
 
 
 #: Verdicts on one seed, from the bootstrap over the test images.

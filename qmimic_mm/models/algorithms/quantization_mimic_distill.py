@@ -55,6 +55,12 @@ class QuantizationMimicDistill(FpnTeacherDistill):
       a :class:`QuantizedNeck` teacher);
     * fails at build time, naming the key and the levels that exist, when a
       mapping's ``data_idx`` picks a level the recorded neck does not have;
+    * builds and initialises its student from the RNG exactly as a plain
+      training of it with the same seed (teacher and adapter under a fork
+      of the RNG, :meth:`init_weights`), so the students of one seed start
+      from the same weights;
+    * optionally reuses the frozen teacher's features of inputs seen before
+      (``teacher_feature_cache``, :class:`TeacherFeatureCache`), exactly;
     * adds diagnostics to the training log (keys without ``loss``, so they
       are logged, not optimised): ``diag.match_ratio`` (Fig. 5's per-RoI
       matching ratio on the maps the loss compares), ``diag.dead_units``

@@ -14,6 +14,12 @@ construction and no pipeline setting has to be trusted. The batch size is in
 the key because a convolution may choose another algorithm for another batch
 size (bitwise differences of ~1e-10 in the deeper CSPNeXt levels on CPU).
 
+While a quantizer inside the teacher still calibrates, its forward has a
+side effect (each batch moves the scale), so the algorithm neither stores
+nor serves then (``QuantizationMimicDistill._teacher_cacheable``). The mimic
+loss's own quantizer may calibrate on cached features: they are the very
+values the teacher would give, so its scale comes out the same.
+
 A batch is served from the cache only when every sample hits: the teacher
 then does not run. Otherwise it runs on the whole batch, exactly as without
 a cache, and each sample's records are stored. Records are per-sample slices

@@ -4,7 +4,7 @@
                          [--data-root DIR]
                          [--iters-scale 1.0] [--seeds 1] [--seed 0]
                          [--ablation [NAME ...]] [--ablation-seeds N]
-                         [--pruning] [--skip-existing]
+                         [--pruning] [--claims NAME ...] [--skip-existing]
                          [--jobs N] [--verbose]
 
 Reproduces the WIDER FACE pipeline of Wei et al. (ECCV 2018, Sec. 3.3 and
@@ -48,6 +48,7 @@ import sys
 import time
 from typing import List, Optional
 
+from qmimic_mm.demo.claims import CLAIM_STAGES
 from qmimic_mm.demo.plan import (ABLATIONS, DEFAULT_DATA_ROOT, FAMILIES,
                                  FAMILY_WORK_DIRS, DemoSettings,
                                  ablation_stages, build_plan, default_jobs)
@@ -103,6 +104,11 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         'pruned to the VGG-1-32 widths by the Taylor criterion and by He et '
         'al.\'s channel pruning) on the students\' iterations and seeds')
     parser.add_argument(
+        '--claims', nargs='+', metavar='NAME', choices=list(CLAIM_STAGES),
+        help='train only the stages these claims need (the two models each '
+        'compares and their teachers), e.g. --claims qm-vs-mimic --seeds 8: '
+        f'{", ".join(CLAIM_STAGES)}')
+    parser.add_argument(
         '--skip-existing', action='store_true',
         help='reuse finished stages (checkpoints, evaluations) and resume '
         'an interrupted one')
@@ -149,6 +155,7 @@ def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:
         ablation=args.ablation,
         ablation_seeds=args.ablation_seeds,
         pruning=args.pruning,
+        claims=args.claims,
         skip_existing=args.skip_existing,
         # one interpreter cannot run two tools at once
         jobs=1 if args.in_process else (args.jobs or default_jobs()),
@@ -171,9 +178,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         ensure_data(settings, console)
         plan = build_plan(settings)
         scheduler = Scheduler(plan, tools, start)
+        claims = (f', claims {" ".join(settings.claims)}'
+                  if settings.claims else '')
         console.print(
             f'[plan] {len(plan.runs)} trainings ({settings.seeds} seed(s)'
-            f'{", ablation" if settings.ablation is not None else ""}), '
+            f'{", ablation" if settings.ablation is not None else ""}'
+            f'{claims}), '
             f'{settings.jobs} side by side: est. total '
             f'~{fmt_duration(scheduler.remaining_s(time.time()))}')
         scheduler.run()

@@ -109,6 +109,8 @@ def write_grid(plan: Plan, out_file: str) -> str:
     gt, distractors = split_boxes(plan.settings.gt_dir, TEST_SPLIT)
     rows = []
     for key, title in GRID_MODELS:
+        if not plan.of(key):
+            continue  # not trained (--claims)
         run = plan.get(key, seed)
         flat = {
             f'{event}/{name}.jpg': boxes

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from qmimic_mm.datasets.demo_distractors import distractors_file
+from .claims import CLAIM_STAGES
 
 #: The repository (the package is installed in editable mode from it).
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -239,6 +240,9 @@ class DemoSettings:
             sweep is many trainings; the default row of the ablation table
             is compared on the same seeds).
         pruning: Also train the pruning baselines (:data:`PRUNING_STAGES`).
+        claims: Train only the stages these claims need
+            (:data:`~.claims.CLAIM_STAGES`, :func:`claim_stages`); None for
+            every stage.
         skip_existing: Reuse finished stages, resume an interrupted one.
         jobs: Stages trained side by side.
         verbose: Print every line of the tools.
@@ -258,6 +262,7 @@ class DemoSettings:
     ablation: Optional[Sequence[str]] = None
     ablation_seeds: int = 1
     pruning: bool = False
+    claims: Optional[Sequence[str]] = None
     skip_existing: bool = False
     jobs: int = 1
     verbose: bool = False
@@ -459,6 +464,34 @@ def ablation_stages(names: Optional[Sequence[str]]) -> List[Stage]:
     return [a.stage() for a in chosen]
 
 
+def claim_stages(names: Optional[Sequence[str]],
+                 stages: Sequence[Stage]) -> List[Stage]:
+    """The stages of ``stages`` that the claims ``names`` need: the two
+    models each compares and every stage those depend on (teachers). The
+    ablation variants and pruning baselines in ``stages`` stay, with their
+    dependencies. None keeps every stage.
+
+    Raises:
+        ValueError: An unknown claim name.
+    """
+    if names is None:
+        return list(stages)
+    unknown = [n for n in names if n not in CLAIM_STAGES]
+    if unknown or not names:
+        raise ValueError(f'unknown claim(s) {unknown or names}; choose from '
+                         f'{list(CLAIM_STAGES)}')
+    by_key = {s.key: s for s in stages}
+    needed = {k for n in names for k in CLAIM_STAGES[n]}
+    needed |= {s.key for s in stages if s.variant or s in PRUNING_STAGES}
+    frontier = list(needed)
+    while frontier:
+        for dep in by_key[frontier.pop()].depends:
+            if dep not in needed:
+                needed.add(dep)
+                frontier.append(dep)
+    return [s for s in stages if s.key in needed]
+
+
 def _priority(stage: Stage) -> int:
     return PRIORITY.index('ablation' if stage.variant else stage.key)
 
@@ -483,6 +516,7 @@ def build_plan(settings: DemoSettings) -> Plan:
                     tuple(ablation_stages(settings.ablation)) +
                     (PRUNING_STAGES if settings.pruning else ()),
                     key=_priority)
+    stages = claim_stages(settings.claims, stages)
     configs: Dict[str, Config] = {}
     data = data_options(
         settings, ('train_dataloader', 'val_dataloader', 'test_dataloader'),

@@ -1,13 +1,15 @@
-"""Mean ± std over seeds, and the rule that decides whether a claim held.
+"""Mean ± std over seeds, and the old rule that decided whether a claim
+held.
 
 A claim compares two cells (e.g. the QM student's and the scratch
-student's easy AP over the seeds). Its *spread* is ``std_a + std_b`` (sample
-standard deviations, ddof=1); a difference counts only when it exceeds the
-spread. With fewer than two values in a cell there is no spread, so the
-claim is not tested.
+student's easy AP over the seeds). Under the *old rule* its spread is
+``std_a + std_b`` (sample standard deviations, ddof=1), and a difference
+counts only when it exceeds the spread; with fewer than two values in a
+cell there is no spread, so the claim is not tested. The report now decides
+on the paired interval (:mod:`.paired`) and keeps this rule as a column.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Mapping, Sequence
 
 #: Verdicts of :func:`judge`.
@@ -29,9 +31,12 @@ class Cell:
 
     Attributes:
         values: One value per seed (NaN where a model has no result).
+        seeds: The seed of each value (pairs the cells of one claim);
+            empty when unknown, and cells are then paired by position.
     """
 
     values: Sequence[float]
+    seeds: Sequence[int] = field(default_factory=tuple)
 
     @property
     def n(self) -> int:

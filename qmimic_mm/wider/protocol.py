@@ -12,7 +12,8 @@ with the same numbers but vectorised:
   image's score-sorted boxes, so the sum over images is a histogram of "first
   threshold each box passes" followed by a cumulative sum.
 """
-from typing import Dict, Mapping, Tuple
+from dataclasses import dataclass
+from typing import Dict, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -76,6 +77,116 @@ def _check_boxes(boxes: np.ndarray, event: str, name: str) -> np.ndarray:
     return arr
 
 
+@dataclass(frozen=True)
+class BoxAssignment:
+    """Every predicted box that enters the PR counts, after steps 1-4.
+
+    Boxes are concatenated image by image (ground-truth order), each image's
+    in descending score order.
+
+    Attributes:
+        first_t: First threshold index each box passes
+            (``num_thresholds`` for none).
+        best_gt: Index of its max-IoU face in the concatenated ground truth.
+        hit: Whether that IoU reaches the match threshold.
+        image: Index of its image in ``ground_truth._flat.spans``.
+        score_range: ``(min, max)`` of every score (the normalisation), or
+            None without boxes.
+    """
+
+    first_t: np.ndarray
+    best_gt: np.ndarray
+    hit: np.ndarray
+    image: np.ndarray
+    score_range: Optional[Tuple[float, float]]
+
+
+def assign_boxes(predictions: Mapping[str, Mapping[str, np.ndarray]],
+                 ground_truth: WiderGroundTruth,
+                 iou_thresh: float = 0.5,
+                 num_thresholds: int = 1000) -> BoxAssignment:
+    """Steps 1-4 of :func:`evaluate_wider`: sort, normalise, assign.
+
+    The per-setting counting (step 5 on) only reads the result, so a
+    resampling of the images (:mod:`.bootstrap`) reuses it.
+    """
+    if num_thresholds < 1:
+        raise ValueError(f'num_thresholds must be >= 1, got {num_thresholds}')
+    flat = ground_truth._flat
+    # Step 2 needs every box, including images outside the ground truth.
+    checked: Dict[str, Dict[str, np.ndarray]] = {}
+    all_scores = []
+    for event, images in predictions.items():
+        checked[event] = {}
+        for name, boxes in images.items():
+            arr = _check_boxes(boxes, event, name)
+            checked[event][name] = arr
+            all_scores.append(arr[:, 4])
+    scores_all = np.concatenate(all_scores) if all_scores else np.zeros(0)
+
+    # Steps 1, 3, 4 (assignment part): one pass over the images.
+    best_iou, best_gt, scores, image = [], [], [], []
+    for index, (event, name, lo, hi) in enumerate(flat.spans):
+        pred = checked.get(event, {}).get(name)
+        if pred is None or pred.shape[0] == 0 or hi == lo:
+            continue
+        # The order among equal scores cannot change the PR counts: tied
+        # boxes pass exactly the same thresholds.
+        pred = pred[np.argsort(-pred[:, 4], kind='stable')]
+        iou, gt_idx = _best_gt(pred, flat, lo, hi)
+        best_iou.append(iou)
+        best_gt.append(gt_idx)
+        scores.append(pred[:, 4])
+        image.append(np.full(len(iou), index, np.int64))
+
+    thresholds = _thresholds(num_thresholds)
+    if best_iou:
+        best_iou_arr = np.concatenate(best_iou)
+        best_gt_arr = np.concatenate(best_gt)
+        score_arr = np.concatenate(scores)
+        lo_s, hi_s = scores_all.min(), scores_all.max()
+        span = hi_s - lo_s
+        if span > 0:
+            norm = (score_arr - lo_s) / span
+            # First threshold index each box passes (score >= thr); the boxes
+            # of an image are score sorted, so "passes threshold t" is exactly
+            # "is within the prefix r of step 5" and per-image prefix counts
+            # summed over images become a histogram + cumsum.
+            first_t = num_thresholds - np.searchsorted(
+                thresholds[::-1], norm, side='right')
+        else:
+            first_t = np.full(len(score_arr), num_thresholds)
+        hit = best_iou_arr >= iou_thresh
+    else:
+        best_gt_arr = np.zeros(0, dtype=np.int64)
+        first_t = np.zeros(0, dtype=np.int64)
+        hit = np.zeros(0, dtype=bool)
+    # Maps a normalised threshold t back to a raw score: lo + t * (hi - lo).
+    score_range = ((float(scores_all.min()), float(scores_all.max()))
+                   if len(scores_all) else None)
+    return BoxAssignment(first_t, best_gt_arr, hit,
+                         np.concatenate(image) if image else
+                         np.zeros(0, np.int64), score_range)
+
+
+def counted_boxes(boxes: BoxAssignment, ground_truth: WiderGroundTruth,
+                  setting: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Step 5's two masks for ``setting``.
+
+    Returns:
+        ``(proposal, first_tp)``: the boxes that stay in the proposal list
+        (a hit on a face the setting does not count drops the box), and the
+        first hit of each counted face (it raises the recall by one).
+    """
+    counts = ground_truth._flat.counted[setting][boxes.best_gt]
+    proposal = ~(boxes.hit & ~counts)
+    tp_pos = np.flatnonzero(boxes.hit & counts)
+    _, first = np.unique(boxes.best_gt[tp_pos], return_index=True)
+    first_tp = np.zeros(len(boxes.hit), bool)
+    first_tp[tp_pos[first]] = True
+    return proposal, first_tp
+
+
 def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
                    ground_truth: WiderGroundTruth,
                    iou_thresh: float = 0.5,
@@ -111,73 +222,21 @@ def evaluate_wider(predictions: Mapping[str, Mapping[str, np.ndarray]],
         threshold to 0; ``score_range`` maps the normalised thresholds back
         to the detector's scores (None without boxes).
     """
-    if num_thresholds < 1:
-        raise ValueError(f'num_thresholds must be >= 1, got {num_thresholds}')
+    boxes = assign_boxes(predictions, ground_truth, iou_thresh,
+                         num_thresholds)
     flat = ground_truth._flat
-    # Step 2 needs every box, including images outside the ground truth.
-    checked: Dict[str, Dict[str, np.ndarray]] = {}
-    all_scores = []
-    for event, images in predictions.items():
-        checked[event] = {}
-        for name, boxes in images.items():
-            arr = _check_boxes(boxes, event, name)
-            checked[event][name] = arr
-            all_scores.append(arr[:, 4])
-    scores_all = np.concatenate(all_scores) if all_scores else np.zeros(0)
-
-    # Steps 1, 3, 4 (assignment part): one pass over the images.
-    best_iou, best_gt, scores = [], [], []
-    for event, name, lo, hi in flat.spans:
-        pred = checked.get(event, {}).get(name)
-        if pred is None or pred.shape[0] == 0 or hi == lo:
-            continue
-        # The order among equal scores cannot change the PR counts: tied
-        # boxes pass exactly the same thresholds.
-        pred = pred[np.argsort(-pred[:, 4], kind='stable')]
-        iou, gt_idx = _best_gt(pred, flat, lo, hi)
-        best_iou.append(iou)
-        best_gt.append(gt_idx)
-        scores.append(pred[:, 4])
-
     thresholds = _thresholds(num_thresholds)
-    if best_iou:
-        best_iou_arr = np.concatenate(best_iou)
-        best_gt_arr = np.concatenate(best_gt)
-        score_arr = np.concatenate(scores)
-        lo_s, hi_s = scores_all.min(), scores_all.max()
-        span = hi_s - lo_s
-        if span > 0:
-            norm = (score_arr - lo_s) / span
-            # First threshold index each box passes (score >= thr); the boxes
-            # of an image are score sorted, so "passes threshold t" is exactly
-            # "is within the prefix r of step 5" and per-image prefix counts
-            # summed over images become a histogram + cumsum.
-            first_t = num_thresholds - np.searchsorted(
-                thresholds[::-1], norm, side='right')
-        else:
-            first_t = np.full(len(score_arr), num_thresholds)
-        hit = best_iou_arr >= iou_thresh
-    else:
-        best_gt_arr = np.zeros(0, dtype=np.int64)
-        first_t = np.zeros(0, dtype=np.int64)
-        hit = np.zeros(0, dtype=bool)
-
-    # Maps a normalised threshold t back to a raw score: lo + t * (hi - lo).
-    score_range = ((float(scores_all.min()), float(scores_all.max()))
-                   if len(scores_all) else None)
-    result: dict = {'pr_curves': {}, 'score_range': score_range}
+    result: dict = {'pr_curves': {}, 'score_range': boxes.score_range}
+    first_t = boxes.first_t
     for setting in WIDER_SETTINGS:
-        counts = flat.counted[setting][best_gt_arr]
-        # Boxes whose max-IoU face is not counted leave proposal_list.
-        proposal = ~(hit & ~counts)
-        # The first hit of each counted face raises pred_recall by one.
-        tp_pos = np.flatnonzero(hit & counts)
-        _, first = np.unique(best_gt_arr[tp_pos], return_index=True)
-        tp_pos = tp_pos[first]
+        # Boxes whose max-IoU face is not counted leave proposal_list; the
+        # first hit of each counted face raises pred_recall by one.
+        proposal, first_tp = counted_boxes(boxes, ground_truth, setting)
         n_bins = num_thresholds + 1
         n_prop = np.cumsum(
             np.bincount(first_t[proposal], minlength=n_bins)[:-1])
-        n_tp = np.cumsum(np.bincount(first_t[tp_pos], minlength=n_bins)[:-1])
+        n_tp = np.cumsum(
+            np.bincount(first_t[first_tp], minlength=n_bins)[:-1])
         n_prop = n_prop.astype(np.float64)
         n_tp = n_tp.astype(np.float64)
         precision = np.divide(n_tp,

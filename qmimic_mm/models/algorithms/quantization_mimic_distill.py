@@ -1,13 +1,16 @@
 """The Quantization Mimic distillation algorithm (Wei et al. 2018, Fig. 1)."""
 import logging
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, ContextManager, Dict, List, Optional, Union
 
 import torch
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import FpnTeacherDistill
+from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
+from torch.nn.modules.batchnorm import _BatchNorm
+from torch.nn.modules.dropout import _DropoutNd
 
 from qmimic_mm.models.necks import QuantizedNeck
 from qmimic_mm.models.quantizers import FeatureQuantizer
@@ -16,6 +19,7 @@ from qmimic_mm.models.quantizers.base_quantizer import \
 from qmimic_mm.utils.config_paths import load_detector_cfg
 from qmimic_mm.utils.errors import InvalidInputError
 from .checkpoint_fit import read_state_dict, state_mismatch
+from .teacher_feature_cache import TeacherFeatureCache
 
 PROBE_SIZE = 64  # pixels; enough for a stride-32 map of 2x2
 #: State-dict suffixes of a calibrated quantizer's measured scale.
@@ -51,6 +55,12 @@ class QuantizationMimicDistill(FpnTeacherDistill):
       a :class:`QuantizedNeck` teacher);
     * fails at build time, naming the key and the levels that exist, when a
       mapping's ``data_idx`` picks a level the recorded neck does not have;
+    * builds and initialises its student from the RNG exactly as a plain
+      training of it with the same seed (teacher and adapter under a fork
+      of the RNG, :meth:`init_weights`), so the students of one seed start
+      from the same weights;
+    * optionally reuses the frozen teacher's features of inputs seen before
+      (``teacher_feature_cache``, :class:`TeacherFeatureCache`), exactly;
     * adds diagnostics to the training log (keys without ``loss``, so they
       are logged, not optimised): ``diag.match_ratio`` (Fig. 5's per-RoI
       matching ratio on the maps the loss compares), ``diag.dead_units``
@@ -67,6 +77,12 @@ class QuantizationMimicDistill(FpnTeacherDistill):
         probe_channels (int, optional): Input channels of the build-time
             probe; None reads them from the data preprocessor's mean (3 if
             it has none). Defaults to None.
+        teacher_feature_cache (dict, optional): ``dict(max_mb=512)``
+            computes the frozen teacher's features once per distinct input
+            (image, flip, padding) and reuses them
+            (:class:`TeacherFeatureCache`: exact, keyed by a digest of the
+            teacher's input); not while a teacher quantizer still
+            calibrates. None (the default) runs the teacher on every step.
         **kwargs: Passed on to ``FpnTeacherDistill``.
 
     Example:
@@ -80,17 +96,45 @@ class QuantizationMimicDistill(FpnTeacherDistill):
                  distiller: Dict,
                  teacher_ckpt: Optional[str] = None,
                  probe_channels: Optional[int] = None,
+                 teacher_feature_cache: Optional[Dict] = None,
                  **kwargs) -> None:
-        super().__init__(
-            architecture=load_detector_cfg(architecture, 'model.architecture'),
-            teacher=load_detector_cfg(teacher, 'model.teacher'),
-            distiller=distiller,
-            teacher_ckpt=None,
-            **kwargs)
-        if teacher_ckpt:
-            self._load_teacher(teacher_ckpt)
-        self._share_teacher_quantizer_scale()
-        self._check_feature_shapes(probe_channels)
+        architecture = load_detector_cfg(architecture, 'model.architecture')
+        if isinstance(architecture, dict):
+            # the student first, from the RNG as a plain training builds it
+            architecture = MODELS.build(architecture)
+        # Teacher, distiller and the build-time checks draw from a fork of
+        # the RNG: the global RNG is left where a plain student's build
+        # leaves it (see init_weights).
+        with _fork_rng():
+            super().__init__(
+                architecture=architecture,
+                teacher=load_detector_cfg(teacher, 'model.teacher'),
+                distiller=distiller,
+                teacher_ckpt=None,
+                **kwargs)
+            if teacher_ckpt:
+                self._load_teacher(teacher_ckpt)
+            self._share_teacher_quantizer_scale()
+            self._check_feature_shapes(probe_channels)
+        self.teacher_feature_cache = self._build_cache(teacher_feature_cache)
+        self._cache_bypass_logged = False
+
+    def init_weights(self) -> None:
+        """Initialise the student as a plain training of it would, then the
+        rest under a fork of the RNG.
+
+        The student is built first and everything after it (teacher,
+        adapter) is built and initialised under a fork of the RNG, so the
+        global RNG passes through exactly the states of a plain training of
+        the student with the same seed: the students of one seed (scratch,
+        Q-only, mimic, Quantization Mimic) start from the same weights
+        where their architectures agree, and their training draws
+        (samplers) start from the same RNG state.
+        """
+        if not self.student.is_init:
+            self.student.init_weights()
+        with _fork_rng():
+            super().init_weights()
 
     def _load_teacher(self, teacher_ckpt: str) -> None:
         """Strict, safe loading; errors name ``model.teacher_ckpt``."""
@@ -234,9 +278,98 @@ class QuantizationMimicDistill(FpnTeacherDistill):
              batch_inputs: torch.Tensor,
              data_samples: Optional[List[BaseDataElement]] = None) -> dict:
         """Eq. 4's losses plus the ``diag.*`` diagnostics."""
-        losses = super().loss(batch_inputs, data_samples)
+        if self.teacher_feature_cache is None:
+            losses = super().loss(batch_inputs, data_samples)
+        else:
+            losses = self._cached_teacher_loss(batch_inputs, data_samples)
         if not self.distillation_stopped:
             losses.update(self._diagnostics(losses))
+        return losses
+
+    # ----------------------------------------------- teacher feature cache
+    def _build_cache(self,
+                     cfg: Optional[Dict]) -> Optional[TeacherFeatureCache]:
+        if cfg is None:
+            return None
+        if self.teacher_trainable or not self.teacher_norm_eval:
+            raise ValueError(
+                'model.teacher_feature_cache needs a frozen teacher '
+                '(teacher_trainable=False, teacher_norm_eval=True): a '
+                'trained teacher or one with batch statistics gives other '
+                'features every step. Set model.teacher_feature_cache=None.')
+        if self.distiller.deliveries.deliveries:
+            raise ValueError(
+                'model.teacher_feature_cache: the distiller has deliveries '
+                f'({list(self.distiller.deliveries.deliveries)}), which '
+                'record the teacher\'s forward; the cache would skip them. '
+                'Set model.teacher_feature_cache=None.')
+        return TeacherFeatureCache(**cfg)
+
+    def _teacher_cacheable(self) -> bool:
+        """Whether the teacher's features are a function of its input now:
+        batch norm in eval mode, no active dropout, every quantizer's scale
+        frozen (a calibrating one observes each batch)."""
+        reason = ''
+        for name, module in self.teacher.named_modules():
+            if isinstance(module, _BatchNorm) and module.training:
+                reason = f'batch norm {name} in training mode'
+            elif isinstance(module, _DropoutNd) and module.training and \
+                    module.p > 0:
+                reason = f'dropout {name} active'
+            elif isinstance(module, FeatureQuantizer) and \
+                    not module.is_calibrated:
+                reason = f'quantizer {name} still calibrating'
+            if reason:
+                break
+        if reason and not self._cache_bypass_logged:
+            print_log(f'teacher_feature_cache: bypassed while the teacher\'s '
+                      f'{reason}', logger='current')
+            self._cache_bypass_logged = True
+        return not reason
+
+    def _record_teacher(self, batch_inputs: torch.Tensor) -> None:
+        """Fill the teacher recorders: from the cache when every sample of
+        the batch is stored, else by the teacher's forward (then stored)."""
+        cache = self.teacher_feature_cache
+        recorders = self.distiller.teacher_recorders.recorders
+        keys = None
+        if cache is not None and self._teacher_cacheable():
+            keys = cache.keys(batch_inputs)
+            records = cache.get(keys)
+            if records is not None:
+                for name, recorder in recorders.items():
+                    recorder.reset_data_buffer()
+                    recorder.data_buffer.extend(records[name])
+                return
+        with self.distiller.teacher_recorders, self.distiller.deliveries:
+            with torch.no_grad():
+                self.teacher.extract_feat(batch_inputs)
+        if keys is not None:
+            cache.put(keys, {name: recorder.data_buffer
+                             for name, recorder in recorders.items()})
+
+    def _cached_teacher_loss(
+            self, batch_inputs: torch.Tensor,
+            data_samples: Optional[List[BaseDataElement]]) -> dict:
+        """``FpnTeacherDistill.loss`` with the teacher's forward through
+        :meth:`_record_teacher`."""
+        losses: Dict[str, Any] = {}
+        self.distiller.set_deliveries_override(False)
+        self._record_teacher(batch_inputs)
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            student_losses = self.student(batch_inputs, data_samples,
+                                          mode='loss')
+        losses.update(add_prefix(student_losses, 'student'))
+        if not self.distillation_stopped:
+            losses.update(add_prefix(self.distiller.compute_distill_losses(),
+                                     'distill'))
+        cache = self.teacher_feature_cache
+        total = cache.hits + cache.misses
+        losses['diag.teacher_cache_hit'] = batch_inputs.new_tensor(
+            cache.hits / total if total else 0.0)
+        losses['diag.teacher_cache_mb'] = batch_inputs.new_tensor(
+            cache.nbytes / 2**20)
         return losses
 
     @torch.no_grad()
@@ -277,6 +410,14 @@ class QuantizationMimicDistill(FpnTeacherDistill):
         if dead:
             diag['diag.dead_units'] = torch.stack(dead).mean()
         return diag
+
+
+def _fork_rng() -> ContextManager:
+    """A fork of the CPU RNG, and of every CUDA device's once CUDA is in
+    use (their states are restored on exit)."""
+    cuda = torch.cuda.is_available() and torch.cuda.is_initialized()
+    return torch.random.fork_rng(
+        devices=list(range(torch.cuda.device_count())) if cuda else [])
 
 
 def as_levels(record: Any) -> List[torch.Tensor]:

@@ -50,13 +50,22 @@ os.register_at_fork(after_in_child=_reset_in_child)
 
 
 class _Flag:
-    """The signal received, set by the handler (async-signal-safe: it only
-    stores a name)."""
+    """The signal received, set by the handler (it only stores a name).
+
+    Outside the training loop (building the runner, ``tools/test.py``,
+    after the last iteration) there is no iteration to finish: the signal
+    then gets its default action, as if no handler were installed.
+    """
 
     def __init__(self) -> None:
         self.signal_name: Optional[str] = None
+        self.training = False
 
     def __call__(self, signum: int, frame) -> None:
+        if not self.training:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         self.signal_name = signal.Signals(signum).name
 
 
@@ -114,6 +123,10 @@ class PreemptionHook(Hook):
         marker = osp.join(runner.work_dir, PREEMPTED_MARKER)
         if is_main_process() and osp.isfile(marker):
             os.remove(marker)
+        self.flag.training = True
+
+    def after_train(self, runner) -> None:
+        self.flag.training = False
 
     def _requested(self) -> bool:
         requested = self.flag.signal_name is not None

@@ -38,7 +38,8 @@ class AtomicCheckpointHook(CheckpointHook):
     def before_train(self, runner) -> None:
         super().before_train(runner)
         if self._local() and is_main_process():
-            for stale in glob.glob(osp.join(self.out_dir, f'.*{TMP_SUFFIX}')):
+            pattern = osp.join(self.out_dir, f'.*.pth.*{TMP_SUFFIX}')
+            for stale in glob.glob(pattern):
                 runner.logger.warning(
                     f'removing {stale}, a checkpoint whose save was '
                     'interrupted')

@@ -154,7 +154,7 @@ class PreemptionHook(Hook):
                 f' at iteration {step}; no checkpoint hook, nothing saved')
             raise SystemExit(PREEMPTED_EXIT_CODE)
         name = hook.filename_tmpl.format(step)
-        if not (hook.last_ckpt or '').endswith(name):  # not saved just now
+        if osp.basename(hook.last_ckpt or '') != name:  # not saved just now
             hook._save_checkpoint(runner)
         if is_main_process():
             atomic_write_text(osp.join(runner.work_dir, PREEMPTED_MARKER),

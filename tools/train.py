@@ -6,6 +6,7 @@
 """
 import argparse
 import os
+import sys
 
 from qmimic_mm.compat import apply_all
 
@@ -20,6 +21,7 @@ from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              check_checkpoint, check_data_roots,
                              name_ann_file_key, name_checkpoint_key,
                              prepare_config, report_user_errors)
+from qmimic_mm.utils.resume import find_resume_checkpoint  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -34,8 +36,8 @@ def parse_args() -> argparse.Namespace:
         help='scale the learning rate by the actual batch size')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
-        help='resume from PATH, or with no value from the latest checkpoint '
-        'in the work dir')
+        help='resume from PATH, or with no value from the newest checkpoint '
+        'of the work dir that loads (damaged ones are skipped)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. train_cfg.max_iters=100; keys '
@@ -71,7 +73,12 @@ def main() -> None:
         cfg.auto_scale_lr.enable = True
 
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        # The newest checkpoint that loads, not blindly last_checkpoint:
+        # a damaged newest one is skipped with a warning.
+        cfg.resume = True
+        cfg.load_from = find_resume_checkpoint(
+            cfg.work_dir, lambda line: print(f'warning: {line}',
+                                             file=sys.stderr))
     elif args.resume is not None:
         check_checkpoint(args.resume, '--resume')
         cfg.resume, cfg.load_from = True, args.resume

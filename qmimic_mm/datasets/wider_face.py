@@ -1,18 +1,27 @@
 """WIDER FACE read from its official release layout (images + bbx_gt txt)."""
+import logging
 import os.path as osp
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import get_local_path, get_text
-from PIL import Image
+from mmengine.logging import print_log
+
+from qmimic_mm.utils.errors import InvalidInputError
 
 # The format is owned by qmimic_mm.wider; re-exported for dataset users.
 from qmimic_mm.wider.format import (WIDER_ATTRIBUTES, WIDER_NUM_FIELDS,
                                     WiderImageAnnotation, parse_wider_bbx_gt)
 
+from .image_check import BadImageError, check_image
+
+#: Values of the dataset's ``bad_image`` switch.
+BAD_IMAGE_MODES = ('stop', 'skip')
+
 __all__ = [
-    'WIDER_ATTRIBUTES', 'WIDER_NUM_FIELDS', 'WiderFaceOfficialDataset',
+    'BAD_IMAGE_MODES', 'WIDER_ATTRIBUTES', 'WIDER_NUM_FIELDS',
+    'WiderFaceOfficialDataset',
     'WiderImageAnnotation', 'parse_wider_bbx_gt'
 ]
 
@@ -60,6 +69,20 @@ class WiderFaceOfficialDataset(BaseDetDataset):
     on one-channel inputs with an index error. Colour-only transforms (e.g.
     ``PhotoMetricDistortion``) need 3 channels and must not be used.
 
+    Bad images: while the data list is built (before the first iteration),
+    every image's header is read and checked (missing, empty, not an image,
+    truncated JPEG; see :func:`~.image_check.check_image`). With
+    ``bad_image='stop'`` (the default) the first bad one stops the run with
+    one line naming the file and the config key of this switch. With
+    ``bad_image='skip'`` (training sets only; an evaluation must see every
+    image) each is dropped with a warning and the count is logged; an image
+    that still fails to decode during training is skipped through mmengine's
+    refetch of another sample (``max_refetch``), also counted.
+
+    The data list is summarised in the log: images, boxes, degenerate boxes
+    (ignored), boxes reaching outside the image (kept; ``Resize`` clips
+    them), images without faces; none of them is an error.
+
     Args:
         *args: Passed to :class:`mmdet.datasets.BaseDetDataset`.
         min_box_size: Boxes whose width or height is below this (pixels) are
@@ -67,8 +90,10 @@ class WiderFaceOfficialDataset(BaseDetDataset):
             Defaults to 0.
         load_img_size: Read each image's width/height from its header when
             building the data list (cheap for local JPEGs). If False,
-            ``width``/``height`` are None and ``filter_cfg['min_size']`` is
-            unavailable. Defaults to True.
+            ``width``/``height`` are None, ``filter_cfg['min_size']`` is
+            unavailable and the images are not checked. Defaults to True.
+        bad_image: ``'stop'`` or ``'skip'``, see above. Defaults to
+            ``'stop'``.
         **kwargs: Passed to :class:`mmdet.datasets.BaseDetDataset`.
     """
 
@@ -78,9 +103,20 @@ class WiderFaceOfficialDataset(BaseDetDataset):
                  *args,
                  min_box_size: float = 0.,
                  load_img_size: bool = True,
+                 bad_image: str = 'stop',
                  **kwargs) -> None:
+        if bad_image not in BAD_IMAGE_MODES:
+            raise InvalidInputError(
+                f"bad_image must be one of {BAD_IMAGE_MODES}, got "
+                f"{bad_image!r}")
+        if bad_image == 'skip' and kwargs.get('test_mode'):
+            raise InvalidInputError(
+                "bad_image='skip' is for training sets: an evaluation "
+                "must see every image; use bad_image='stop'")
         self.min_box_size = min_box_size
         self.load_img_size = load_img_size
+        self.bad_image = bad_image
+        self.skipped_images = 0
         super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -98,7 +134,11 @@ class WiderFaceOfficialDataset(BaseDetDataset):
             width: Optional[int] = None
             height: Optional[int] = None
             if self.load_img_size:
-                width, height = self._read_img_size(img_path)
+                try:
+                    width, height = self._read_img_size(img_path)
+                except BadImageError as err:
+                    self._bad(err)
+                    continue
             data_list.append(
                 dict(
                     img_id=f'{record.event}/{record.name}',
@@ -108,14 +148,74 @@ class WiderFaceOfficialDataset(BaseDetDataset):
                     width=width,
                     height=height,
                     instances=[self._parse_instance(b) for b in record.boxes]))
+        if self.skipped_images:
+            print_log(
+                f'{self.ann_file}: skipped {self.skipped_images} bad '
+                f'image(s) of {len(records)} (bad_image=\'skip\')',
+                logger='current', level=logging.WARNING)
+        print_log(self._summary(data_list), logger='current')
         return data_list
 
+    def _bad(self, err: BadImageError) -> None:
+        """Stop on a bad image, or count and skip it (``bad_image``)."""
+        err.ann_file = self.ann_file
+        if self.bad_image == 'stop':
+            raise err
+        self.skipped_images += 1
+        print_log(f'skipping {err.path}: {err.detail}', logger='current',
+                  level=logging.WARNING)
+
+    @staticmethod
+    def _summary(data_list: List[dict]) -> str:
+        """One log line counting what the WIDER protocol ignores or keeps."""
+        boxes = [i for info in data_list for i in info['instances']]
+        degenerate = sum(i['bbox'][2] <= i['bbox'][0]
+                         or i['bbox'][3] <= i['bbox'][1] for i in boxes)
+        outside = sum(
+            info['width'] is not None and (
+                i['bbox'][0] < 0 or i['bbox'][1] < 0
+                or i['bbox'][2] > info['width']
+                or i['bbox'][3] > info['height'])
+            for info in data_list for i in info['instances'])
+        empty = sum(not info['instances'] for info in data_list)
+        return (f'{len(data_list)} images, {len(boxes)} boxes: '
+                f'{sum(i["ignore_flag"] for i in boxes)} ignored '
+                f'({degenerate} of zero or negative size), {outside} reaching '
+                f'outside the image (clipped by Resize), {empty} images '
+                'without faces')
+
     def _read_img_size(self, img_path: str) -> Tuple[int, int]:
-        """Return ``(width, height)`` from the image header only."""
-        with get_local_path(img_path,
-                            backend_args=self.backend_args) as local_path:
-            with Image.open(local_path) as img:  # lazy: decodes no pixels
-                return img.size
+        """Return ``(width, height)`` from the image header, checking that
+        the file is whole (:func:`~.image_check.check_image`)."""
+        try:
+            with get_local_path(img_path,
+                                backend_args=self.backend_args) as local_path:
+                return check_image(local_path)
+        except BadImageError as err:
+            err.path = img_path
+            raise
+        except FileNotFoundError:
+            raise BadImageError(img_path, 'file not found') from None
+
+    def prepare_data(self, idx: int) -> Any:
+        """mmdet's ``prepare_data``; in skip mode an image that fails to
+        decode returns None, so mmengine's ``__getitem__`` takes another
+        (``max_refetch``)."""
+        try:
+            return super().prepare_data(idx)
+        except (OSError, AssertionError) as err:
+            # mmcv: 'failed to load image: <path>' (cv2 decoded nothing),
+            # or the reader's OSError
+            path = self.get_data_info(idx).get('img_path', '?')
+            if self.bad_image != 'skip' or (
+                    isinstance(err, AssertionError)
+                    and 'failed to load image' not in str(err)):
+                raise
+            self.skipped_images += 1
+            print_log(f'skipping {path} during training ({err}); '
+                      f'{self.skipped_images} bad image(s) skipped so far',
+                      logger='current', level=logging.WARNING)
+            return None
 
     def _parse_instance(self, row: List[int]) -> dict:
         """Turn one official box row into an mmdet instance dict."""

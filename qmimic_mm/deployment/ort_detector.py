@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from qmimic_mm.models.data_preprocessors.gray_input import bgr_to_gray
 from qmimic_mm.utils import UserInputError
 
 from .dense_head_network import is_dense_output_names
@@ -148,6 +149,10 @@ class ORTDetector:
         # the test pipeline); other images are cast to it
         self.image_dtype = ONNX_DTYPES.get(self.session.get_inputs()[0].type,
                                            np.float32)
+        # a gray graph given colour images converts them as the torch
+        # detector's data preprocessor does (gray_input.bgr_to_gray)
+        channels = self.session.get_inputs()[0].shape[1]
+        self.gray = channels == 1
         self.detector = detector.eval()
 
     def network(self, inputs: torch.Tensor) -> List[torch.Tensor]:
@@ -159,8 +164,12 @@ class ORTDetector:
 
     def detect(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """Boxes, scores and labels of a ``'detector'`` graph for one
-        (C, H, W) image."""
-        image = image.detach().cpu()[None].numpy()
+        (C, H, W) image; a 3-channel BGR image given to a gray graph is
+        converted to gray first."""
+        image = image.detach().cpu()
+        if self.gray and image.shape[0] == 3:
+            image = bgr_to_gray(image)
+        image = image[None].numpy()
         outs = self.session.run(
             None, {'image': np.ascontiguousarray(image, self.image_dtype)})
         return tuple(torch.from_numpy(o) for o in outs)

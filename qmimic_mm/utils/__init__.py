@@ -28,6 +28,10 @@ _EXPORTS = {
     'load_detector_cfg': 'config_paths',
     'register_config_scope': 'config_paths',
     'resolve_config_path': 'config_paths',
+    'atomic_output': 'atomic_save',
+    'atomic_torch_save': 'atomic_save',
+    'atomic_write_text': 'atomic_save',
+    'find_resume_checkpoint': 'resume',
 }
 __all__ = sorted(_EXPORTS)
 

@@ -141,7 +141,9 @@ def _ann_file_keys(cfg: Config) -> Iterator[Tuple[str, str]]:
 class name_ann_file_key:  # noqa: N801 - used like a function
     """Context manager: a malformed annotation file reported inside (a
     :class:`~qmimic_mm.wider.format.WiderAnnotationError`, raised while the
-    runner builds its datasets) names the config key of that ``ann_file``.
+    runner builds its datasets) names the config key of that ``ann_file``;
+    a bad image (:class:`~qmimic_mm.datasets.image_check.BadImageError`)
+    names the ``bad_image`` key of the dataset listing it.
     """
 
     def __init__(self, cfg: Config) -> None:
@@ -153,8 +155,13 @@ class name_ann_file_key:  # noqa: N801 - used like a function
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         if not isinstance(exc, FileInputError):
             return False
-        for key, ann_file in _ann_file_keys(self.cfg):
-            if osp.normpath(ann_file) == osp.normpath(exc.path):
+        # A bad image names its dataset's `bad_image` switch instead.
+        ann_file = getattr(exc, 'ann_file', None)
+        for key, path in _ann_file_keys(self.cfg):
+            if ann_file and osp.normpath(path) == osp.normpath(ann_file):
+                exc.name_key(key[:-len('ann_file')] + 'bad_image')
+                break
+            if not ann_file and osp.normpath(path) == osp.normpath(exc.path):
                 exc.name_key(key)
                 break
         return False

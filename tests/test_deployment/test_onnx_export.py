@@ -222,3 +222,26 @@ def test_graph_optimization_levels(tmp_path):
                                    rtol=1e-4, atol=1e-4)
     with pytest.raises(UserInputError, match='extended, all'):
         ort_session(onnx_file, graph_optimization='fast')
+
+
+@pytest.mark.parametrize('boundary', ['detector', 'network'])
+def test_colour_image_to_a_gray_graph_is_converted(tmp_path, boundary):
+    """A BGR image gives the detections of its OpenCV gray image (the
+    'network' graph through the detector's data preprocessor)."""
+    import cv2
+    model = seeded_student()
+    gray_batch = synthetic_batch(model, (96, 128), seed=5)
+    onnx_file = str(tmp_path / 's.onnx')
+    export_onnx(model, onnx_file, gray_batch['inputs'][0][None],
+                boundary=boundary)
+    runner = ORTDetector(onnx_file, model, threads=1)
+    bgr = torch.randint(0, 256, (96, 128, 3), dtype=torch.uint8,
+                        generator=torch.Generator().manual_seed(5))
+    gray = torch.from_numpy(cv2.cvtColor(bgr.numpy(), cv2.COLOR_BGR2GRAY))
+    gray_batch['inputs'] = [gray[None]]
+    colour_batch = dict(gray_batch, inputs=[bgr.permute(2, 0, 1)])
+    from_gray = runner.test_step(gray_batch)[0].pred_instances
+    from_bgr = runner.test_step(colour_batch)[0].pred_instances
+    assert len(from_gray) > 0
+    assert torch.equal(from_bgr.bboxes, from_gray.bboxes)
+    assert torch.equal(from_bgr.scores, from_gray.scores)

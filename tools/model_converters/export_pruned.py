@@ -17,13 +17,13 @@ from qmimic_mm.compat import apply_all
 
 apply_all()  # before mmrazor is imported and any checkpoint is read
 
-import torch  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load  # noqa: E402
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              check_file, check_output_path, prepare_config,
                              report_user_errors)
+from qmimic_mm.utils.atomic_save import atomic_torch_save  # noqa: E402
 from qmimic_mm.utils.errors import name_checkpoint_key  # noqa: E402
 
 
@@ -52,7 +52,7 @@ def main() -> None:
         state = safe_torch_load(args.checkpoint, 'cpu')
     algorithm.load_state_dict(state.get('state_dict', state))
     checkpoint, model_cfg = algorithm.export_checkpoint()
-    torch.save(checkpoint, args.out)
+    atomic_torch_save(checkpoint, args.out)
     cfg.model = model_cfg
     cfg.load_from = None
     cfg_path = osp.splitext(args.out)[0] + '_config.py'

@@ -8,9 +8,8 @@ that prefix removed; teacher and adapter (connector) weights are dropped.
 """
 import argparse
 
-import torch
-
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load
+from qmimic_mm.utils.atomic_save import atomic_torch_save
 from qmimic_mm.utils.cli import check_output_path
 from qmimic_mm.utils.errors import (UserInputError, add_debug_flag,
                                     name_checkpoint_key, report_user_errors)
@@ -44,7 +43,7 @@ def main() -> None:
     check_output_path(args.checkpoint, args.out)
     with name_checkpoint_key('DISTILL_CKPT'):
         student = extract_student(safe_torch_load(args.checkpoint, 'cpu'))
-    torch.save(student, args.out)
+    atomic_torch_save(student, args.out)
     print(f'wrote {len(student["state_dict"])} student tensors to {args.out}')
 
 

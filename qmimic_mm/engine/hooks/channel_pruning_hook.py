@@ -3,12 +3,12 @@ import copy
 import itertools
 import os.path as osp
 
-import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 
+from qmimic_mm.utils.atomic_save import atomic_torch_save
 from qmimic_mm.utils.errors import InvalidInputError
 
 
@@ -78,7 +78,7 @@ class ChannelPruningHook(Hook):
         checkpoint, model_cfg = algorithm.export_checkpoint()
         checkpoint['meta'].update(iter=runner.iter)
         path = osp.join(runner.work_dir, f'pruned_iter_{runner.iter}.pth')
-        torch.save(checkpoint, path)
+        atomic_torch_save(checkpoint, path)
         runner.logger.info(
             f'pruned detector saved to {path} (channels per unit: '
             f'{list(checkpoint["meta"]["kept_channels"].values())})')

@@ -7,6 +7,8 @@ from mmdet.models.data_preprocessors import DetDataPreprocessor
 from mmdet.registry import MODELS
 from mmengine.structures import BaseDataElement
 
+from .gray_input import gray_inputs
+
 
 def on_device(element: BaseDataElement, device: torch.device) -> bool:
     """Whether every tensor-like value of ``element`` (nested elements
@@ -40,6 +42,13 @@ class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
     into the samples it is given, and a caller that runs two detectors on
     one batch must get two sets of samples.
 
+    Colour or gray: a gray detector (one-value ``mean``) given 3-channel
+    BGR images (e.g. an array passed to mmdet's ``inference_detector``,
+    which replaces the config's gray ``LoadImageFromFile``) converts them
+    to gray as OpenCV does (:func:`~.gray_input.bgr_to_gray`), the
+    conversion ``LoadImageFromFile(color_type='grayscale')`` applies to a
+    colour file, instead of failing inside the first convolution.
+
     Args:
         skip_same_device_copy (bool): Pass such samples through; False
             gives the parent's behaviour (the timing baseline). Defaults
@@ -54,8 +63,10 @@ class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """The parent's ``forward``; data samples pass through uncopied
-        only when ``training``."""
+        only when ``training``; a gray model's colour inputs become gray."""
         self._pass_through = self.skip_same_device_copy and training
+        if self._enable_normalize and self.mean.shape[0] == 1:
+            data = dict(data, inputs=gray_inputs(data['inputs']))
         try:
             return super().forward(data, training)
         finally:

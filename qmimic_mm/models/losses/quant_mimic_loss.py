@@ -121,8 +121,19 @@ class QuantMimicLoss(nn.Module):
             s_feature = align_to_teacher(s_feature, t_feature)
         except ValueError as err:
             raise ValueError(f'QuantMimicLoss: {err}') from None
+        # In fp32 even under fp16/bf16 autocast (--amp): a sum of squared
+        # differences over channels and cells overflows fp16 (max 65504),
+        # half-precision rounding would move values across the quantizer's
+        # bin edges, and autocast would run the RoI sums (a matmul) in half
+        # precision. The gradient flows back through the casts.
+        with torch.autocast(s_feature.device.type, enabled=False):
+            return self._loss(s_feature.float(), t_feature.float(),
+                              rois.float())
+
+    def _loss(self, s_feature: torch.Tensor, t_feature: torch.Tensor,
+              rois: torch.Tensor) -> torch.Tensor:
+        """Eq. 5/6 on fp32 maps of the same size."""
         with torch.no_grad():  # the teacher is a fixed target
-            t_feature = t_feature.to(s_feature.dtype)
             if self.quantizer is not None:
                 self.quantizer.observe(t_feature)
                 t_feature = self.quantizer.quantize(t_feature)

@@ -241,6 +241,11 @@ class FeatureQuantizer(BaseConnector):
         if (self.calibrating_scale and int(self.calib_batches_seen) == 0
                 and _passthrough_uncalibrated):
             return x.clone()
+        if x.dtype in (torch.float16, torch.bfloat16):
+            # Under autocast: bin in fp32 (the scale is a float64 buffer),
+            # hand the entries back in the caller's precision.
+            return self.quantize_with_scale(x.float(), self.scale()).to(
+                x.dtype)
         return self.quantize_with_scale(x, self.scale())
 
     def straight_through(self, x: torch.Tensor) -> torch.Tensor:

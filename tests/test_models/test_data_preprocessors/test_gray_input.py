@@ -1,0 +1,44 @@
+"""A colour image given to a gray detector is converted as OpenCV does."""
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from conftest import CONFIGS
+from qmimic_mm.models.data_preprocessors.gray_input import bgr_to_gray
+
+
+def _bgr(seed=0, shape=(96, 128, 3)) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, shape, dtype=np.uint8)
+
+
+def test_uint8_conversion_is_opencvs():
+    bgr = _bgr()
+    ours = bgr_to_gray(torch.from_numpy(bgr).permute(2, 0, 1))
+    assert ours.shape == (1, 96, 128) and ours.dtype == torch.uint8
+    assert np.array_equal(ours[0].numpy(),
+                          cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
+
+
+@pytest.fixture(scope='module')
+def gray_detector():
+    from mmdet.apis import init_detector
+    torch.manual_seed(0)
+    # untrained weights; every box scored, so there are detections to match
+    return init_detector(
+        osp.join(CONFIGS, 'demo', 'rfcn_vgg1-32_demo.py'), None,
+        device='cpu', cfg_options={'model.test_cfg.rcnn.score_thr': 0.0})
+
+
+def test_inference_detector_colour_equals_gray(gray_detector):
+    from mmdet.apis import inference_detector
+    bgr = _bgr(1)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    from_gray = inference_detector(gray_detector, gray).pred_instances
+    from_bgr = inference_detector(gray_detector, bgr).pred_instances
+    assert len(from_gray) > 0
+    assert torch.equal(from_bgr.bboxes, from_gray.bboxes)
+    assert torch.equal(from_bgr.scores, from_gray.scores)

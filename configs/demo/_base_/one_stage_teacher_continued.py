@@ -10,7 +10,7 @@ continued_max_iters = 400
 demo = dict(
     # tools/demo.py passes the checkpoint of its own run (work dir, scale)
     load_from='work_dirs/demo_one-stage/rtmdet_cspnext-1-4_demo/'
-    'iter_2000.pth',
+    'iter_4000.pth',
     optim_wrapper=dict(optimizer=dict(lr=continued_lr)),
     train_cfg=dict(max_iters=continued_max_iters,
                    val_interval=continued_max_iters),

@@ -37,7 +37,6 @@ rescales after (:func:`~qmimic_mm.deployment.rfcn_graph.detect_per_image`),
 which gives the same boxes for ``min_bbox_size=0`` (the configs') up to
 float rounding of the IoUs.
 """
-import copy
 from typing import Sequence, Tuple
 
 import torch
@@ -46,9 +45,8 @@ from torch import Tensor, nn
 
 from .dense_head_network import DenseHeadNetwork
 from .onnx_nms import onnx_nms
-from .preprocess_folding import fold_into_first_conv
-from .rfcn_graph import (ImagePreprocess, check_nms_cfg, decode_deltas,
-                         image_size, max_num, topk_count)
+from .rfcn_graph import (check_nms_cfg, decode_deltas, image_size, max_num,
+                         network_and_preprocess, topk_count)
 
 
 class DenseHeadDetections(nn.Module):
@@ -165,13 +163,8 @@ class DenseHeadDetectionGraph(nn.Module):
     def __init__(self, detector: nn.Module, config: str = 'model',
                  fold_preprocess: bool = False) -> None:
         super().__init__()
-        if fold_preprocess:  # the fold rewrites a conv: not the caller's
-            detector = copy.deepcopy(detector)
-        self.network = DenseHeadNetwork(detector, config)
-        self.preprocess = ImagePreprocess(detector.data_preprocessor)
-        if fold_preprocess:
-            self.preprocess = fold_into_first_conv(
-                self.network, self.preprocess) or self.preprocess
+        detector, self.network, self.preprocess = network_and_preprocess(
+            detector, lambda d: DenseHeadNetwork(d, config), fold_preprocess)
         self.num_levels = self.network.num_levels
         self.detections = DenseHeadDetections(
             detector.bbox_head,

@@ -158,6 +158,29 @@ class ImagePreprocess(nn.Module):
         return inputs
 
 
+def network_and_preprocess(detector: nn.Module,
+                           make_network: Callable[[nn.Module], nn.Module],
+                           fold_preprocess: bool
+                           ) -> Tuple[nn.Module, nn.Module, nn.Module]:
+    """The convolutions and the preprocessing of a detector graph.
+
+    With ``fold_preprocess`` the normalisation goes into the first conv of
+    a copy of ``detector`` (the fold rewrites a conv: not the caller's),
+    where the fold applies.
+
+    Returns:
+        tuple: The detector the graph reads (the copy when folding), the
+        network ``make_network(detector)`` and the preprocessing.
+    """
+    if fold_preprocess:
+        detector = copy.deepcopy(detector)
+    network = make_network(detector)
+    preprocess = ImagePreprocess(detector.data_preprocessor)
+    if fold_preprocess:
+        preprocess = fold_into_first_conv(network, preprocess) or preprocess
+    return detector, network, preprocess
+
+
 class RPNProposals(nn.Module):
     """The proposals of ``RPNHead.predict_by_feat`` for one image and one
     level: the top ``nms_pre`` anchors by objectness, decoded and clipped,
@@ -336,13 +359,8 @@ class RFCNDetectionGraph(nn.Module):
     def __init__(self, detector: nn.Module, config: str = 'model',
                  fold_preprocess: bool = False) -> None:
         super().__init__()
-        if fold_preprocess:  # the fold rewrites a conv: not the caller's
-            detector = copy.deepcopy(detector)
-        self.network = DenseRFCN(detector, config)
-        self.preprocess = ImagePreprocess(detector.data_preprocessor)
-        if fold_preprocess:
-            self.preprocess = fold_into_first_conv(
-                self.network, self.preprocess) or self.preprocess
+        detector, self.network, self.preprocess = network_and_preprocess(
+            detector, lambda d: DenseRFCN(d, config), fold_preprocess)
         test_cfg = detector.test_cfg or {}
         self.proposals = RPNProposals(
             detector.rpn_head,

@@ -6,9 +6,14 @@ from mmrazor.registry import MODELS
 import qmimic_mm.models  # noqa: F401  (registers the project's modules)
 
 
+def build(**cfg):
+    # mmrazor's scope, whatever default scope earlier tests left behind
+    return MODELS.build(dict(_scope_='mmrazor', type='MultiLevelConnector',
+                             **cfg))
+
+
 def test_one_adapter_per_level_changes_channels_only():
-    connector = MODELS.build(dict(type='MultiLevelConnector',
-                                  in_channels=[2, 4], out_channels=8))
+    connector = build(in_channels=[2, 4], out_channels=8)
     outs = connector((torch.rand(1, 2, 8, 8), torch.rand(1, 4, 4, 4)))
     assert [tuple(o.shape) for o in outs] == [(1, 8, 8, 8), (1, 8, 4, 4)]
     convs = [a.conv_module.conv for a in connector.adapters]
@@ -22,13 +27,10 @@ def test_one_adapter_per_level_changes_channels_only():
 
 def test_level_counts_that_disagree_fail_clearly():
     with pytest.raises(ValueError, match='disagree on the number of levels'):
-        MODELS.build(dict(type='MultiLevelConnector', in_channels=[2, 4],
-                          out_channels=[8, 8, 8]))
+        build(in_channels=[2, 4], out_channels=[8, 8, 8])
     with pytest.raises(ValueError, match='disagree'):
-        MODELS.build(dict(type='MultiLevelConnector', in_channels=2,
-                          out_channels=8))  # ints need num_levels
-    connector = MODELS.build(dict(type='MultiLevelConnector', in_channels=2,
-                                  out_channels=8, num_levels=3))
+        build(in_channels=2, out_channels=8)  # ints need num_levels
+    connector = build(in_channels=2, out_channels=8, num_levels=3)
     with pytest.raises(ValueError, match='built for 3 levels, got 2 levels'):
         connector((torch.rand(1, 2, 4, 4), torch.rand(1, 2, 2, 2)))
     with pytest.raises(ValueError, match='got one tensor'):

@@ -5,7 +5,6 @@ from typing import Any, List, Optional
 import torch
 from mmdet.models.task_modules.prior_generators import MlvlPointGenerator
 from mmdet.structures.bbox import get_box_tensor
-from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
 from mmrazor.registry import TASK_UTILS
 from torch import nn
 
@@ -15,10 +14,11 @@ from qmimic_mm.models.losses.dense_regions import (REGION_MODES,
                                                    boxes_to_rois,
                                                    fine_grained_masks,
                                                    point_boxes)
+from .head_call_recorder import HeadCallRecorder
 
 
 @TASK_UTILS.register_module()
-class DenseMimicRegionsRecorder(BaseRecorder):
+class DenseMimicRegionsRecorder(HeadCallRecorder):
     """Record the mimic regions ``i`` of Eq. 6 for a dense detector.
 
     The one-stage counterpart of :class:`TrainingRoIsRecorder`: MMRazor
@@ -45,6 +45,9 @@ class DenseMimicRegionsRecorder(BaseRecorder):
         ...     regions=dict(type='DenseMimicRegions', region='fine_grained'))
     """
 
+    head_kind = 'dense head (e.g. "bbox_head")'
+    record_kind = 'regions'
+
     def __init__(self, source: str = 'bbox_head', region: str = 'boxes',
                  psi: float = 0.5, point_box_scale: float = 8.0) -> None:
         super().__init__(source)
@@ -63,19 +66,11 @@ class DenseMimicRegionsRecorder(BaseRecorder):
         self.region = region
         self.psi = float(psi)
         self.point_box_scale = float(point_box_scale)
-        self._recording = False
         self._prior_generator: Any = None
 
     def prepare_from_model(self, model: Optional[nn.Module] = None) -> None:
         """Wrap the dense head's ``loss`` on this instance only."""
-        assert model is not None, 'model can not be None.'
-        try:
-            head = model.get_submodule(self.source)
-        except AttributeError:
-            raise ValueError(
-                'DenseMimicRegionsRecorder: the student has no module '
-                f'{self.source!r}; set `source` to its dense head (e.g. '
-                '"bbox_head").') from None
+        head = self.find_head(model)
         generator = getattr(head, 'prior_generator', None)
         if generator is None:
             raise ValueError(
@@ -128,25 +123,6 @@ class DenseMimicRegionsRecorder(BaseRecorder):
             self._prior_generator.num_base_priors, self.psi)
         return MimicRegions(tuple(masks), strides,
                             int(sum(m.sum() for m in masks)), 'fine_grained')
-
-    def get_record_data(self, record_idx: int = -1,
-                        data_idx: Optional[int] = None) -> MimicRegions:
-        """The regions of the latest record (a head that runs twice would
-        otherwise count its regions twice)."""
-        if not self.data_buffer:
-            raise RuntimeError(
-                'DenseMimicRegionsRecorder: no regions were recorded during '
-                'the student forward; is the recorder attached to the dense '
-                'head that computes the training losses (`source`)?')
-        return self.data_buffer[record_idx]
-
-    def __enter__(self) -> None:
-        super().__enter__()
-        self._recording = True
-
-    def __exit__(self, exc_type, exc_value, traceback) -> None:
-        super().__exit__(exc_type, exc_value, traceback)
-        self._recording = False
 
 
 __all__: List[str] = ['DenseMimicRegionsRecorder']

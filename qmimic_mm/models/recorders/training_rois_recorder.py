@@ -5,15 +5,16 @@ from typing import Any, List, Optional
 import torch
 from mmdet.models.task_modules.samplers import OHEMSampler
 from mmdet.structures.bbox import bbox2roi
-from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
 from mmrazor.registry import TASK_UTILS
 from torch import nn
+
+from .head_call_recorder import HeadCallRecorder
 
 ROI_SOURCES = ('auto', 'sampled', 'proposals')
 
 
 @TASK_UTILS.register_module()
-class TrainingRoIsRecorder(BaseRecorder):
+class TrainingRoIsRecorder(HeadCallRecorder):
     """Record the region proposals ``i`` of the mimic loss (Eq. 5/6).
 
     MMRazor passes no data samples to the distiller, so the RoIs reach
@@ -37,6 +38,9 @@ class TrainingRoIsRecorder(BaseRecorder):
         ...     rois=dict(type='TrainingRoIs', roi_source='proposals'))
     """
 
+    head_kind = 'RoI head (e.g. "roi_head")'
+    record_kind = 'RoIs'
+
     def __init__(self, source: str = 'roi_head',
                  roi_source: str = 'auto') -> None:
         super().__init__(source)
@@ -45,18 +49,10 @@ class TrainingRoIsRecorder(BaseRecorder):
                 'TrainingRoIsRecorder: roi_source must be one of '
                 f'{ROI_SOURCES}, got {roi_source!r}.')
         self.roi_source = roi_source
-        self._recording = False
 
     def prepare_from_model(self, model: Optional[nn.Module] = None) -> None:
         """Wrap the RoI head's method on this instance only."""
-        assert model is not None, 'model can not be None.'
-        try:
-            head = model.get_submodule(self.source)
-        except AttributeError:
-            raise ValueError(
-                'TrainingRoIsRecorder: the student has no module '
-                f'{self.source!r}; set `source` to its RoI head (e.g. '
-                '"roi_head").') from None
+        head = self.find_head(model)
         if self.roi_source == 'auto':
             sampler = getattr(head, 'bbox_sampler', None)
             self.roi_source = ('proposals' if isinstance(sampler, OHEMSampler)
@@ -89,25 +85,6 @@ class TrainingRoIsRecorder(BaseRecorder):
             return bbox_forward(x, rois, *args, **kwargs)
 
         return recorded_bbox_forward
-
-    def get_record_data(self, record_idx: int = -1,
-                        data_idx: Optional[int] = None) -> torch.Tensor:
-        """The RoIs of the latest record (all records concatenated would
-        double count RoIs when a head runs twice)."""
-        if not self.data_buffer:
-            raise RuntimeError(
-                'TrainingRoIsRecorder: no RoIs were recorded during the '
-                'student forward; is the recorder attached to the RoI head '
-                'that runs in training (`source`)?')
-        return self.data_buffer[record_idx]
-
-    def __enter__(self) -> None:
-        super().__enter__()
-        self._recording = True
-
-    def __exit__(self, exc_type, exc_value, traceback) -> None:
-        super().__exit__(exc_type, exc_value, traceback)
-        self._recording = False
 
 
 __all__: List[str] = ['TrainingRoIsRecorder']

@@ -27,7 +27,8 @@ import torch
 from mmdet.structures.bbox import bbox2roi, get_box_tensor
 from torch import nn
 
-from qmimic_mm.models.losses.dense_regions import boxes_to_rois
+from qmimic_mm.models.losses.dense_regions import (boxes_to_rois,
+                                                   level_strides)
 
 from qmimic_mm.models.losses.roi_cells import RoICells, align_to_teacher
 from qmimic_mm.models.quantizers import UniformQuantizer
@@ -237,9 +238,7 @@ def _collect_region_ratios(algorithm: nn.Module, batches: Iterable[dict],
     """:func:`collect_matching_ratios` of a one-stage pair: one ratio per
     ground-truth face of the test images (ignored faces left out)."""
     distiller = algorithm.distiller
-    generator = algorithm.student.bbox_head.prior_generator
-    strides = [float(s[0]) if isinstance(s, (tuple, list)) else float(s)
-               for s in generator.strides]
+    strides = level_strides(algorithm.student.bbox_head.prior_generator)
     algorithm.eval()
     ratios: List[np.ndarray] = []
     for batch in batches:

@@ -51,6 +51,14 @@ class MimicRegions:
         return len(self.masks)
 
 
+def level_strides(prior_generator) -> Tuple[float, ...]:
+    """The stride of each level of an mmdet prior generator, in pixels
+    (its ``strides`` are ``(w, h)`` pairs or plain numbers; the heads the
+    mimic supports use square strides)."""
+    return tuple(float(s[0]) if isinstance(s, (tuple, list)) else float(s)
+                 for s in prior_generator.strides)
+
+
 def boxes_to_rois(boxes: Sequence[torch.Tensor]) -> torch.Tensor:
     """(K, 5) ``[batch_idx, x1, y1, x2, y2]`` from per-image (k_i, 4) boxes."""
     rois = [torch.cat([b.new_full((b.shape[0], 1), float(i)), b[:, :4]], 1)

@@ -1,6 +1,6 @@
 """Recorder of the mimic regions of a one-stage student (dense heads)."""
 import functools
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 import torch
 from mmdet.models.task_modules.prior_generators import MlvlPointGenerator
@@ -13,7 +13,7 @@ from qmimic_mm.models.losses.dense_regions import (REGION_MODES,
                                                    box_region_mask,
                                                    boxes_to_rois,
                                                    fine_grained_masks,
-                                                   point_boxes)
+                                                   level_strides, point_boxes)
 from .head_call_recorder import HeadCallRecorder
 
 
@@ -67,6 +67,7 @@ class DenseMimicRegionsRecorder(HeadCallRecorder):
         self.psi = float(psi)
         self.point_box_scale = float(point_box_scale)
         self._prior_generator: Any = None
+        self._strides: Tuple[float, ...] = ()
 
     def prepare_from_model(self, model: Optional[nn.Module] = None) -> None:
         """Wrap the dense head's ``loss`` on this instance only."""
@@ -79,6 +80,7 @@ class DenseMimicRegionsRecorder(HeadCallRecorder):
                 'recorder to a one-stage dense head (RetinaHead, FCOSHead, '
                 'RTMDetHead, ...). RoI detectors use TrainingRoIs.')
         self._prior_generator = generator
+        self._strides = level_strides(generator)
         head.loss = self._wrap_loss(head.loss)
 
     def _wrap_loss(self, loss: Any) -> Any:
@@ -97,8 +99,7 @@ class DenseMimicRegionsRecorder(HeadCallRecorder):
                 batch_data_samples: List[Any]) -> MimicRegions:
         """The :class:`MimicRegions` of a batch on the level maps ``x``."""
         grid_sizes = [tuple(f.shape[-2:]) for f in x]
-        strides = tuple(float(s[0]) if isinstance(s, (tuple, list))
-                        else float(s) for s in self._prior_generator.strides)
+        strides = self._strides
         device = x[0].device
         batch_size = x[0].shape[0]
         boxes = [get_box_tensor(s.gt_instances.bboxes).to(device).float()

@@ -1,7 +1,7 @@
 """Greedy NMS that exports as the standard ONNX ``NonMaxSuppression`` op.
 
 In PyTorch (eager, or while the exporter traces) :func:`onnx_nms` is
-:func:`~qmimic_mm.models.layers.capped_nms.capped_nms`, the project's
+:func:`~qmimic_mm.models.cpu_speedups.capped_nms.capped_nms`, the project's
 mmcv-equal NMS. In the exported graph it is one ``NonMaxSuppression`` node
 with ``max_output_boxes_per_class``: ONNX Runtime's CPU kernel visits the
 boxes by score and stops once that many are kept, which is what R-FCN's
@@ -14,7 +14,7 @@ of *equal* score are visited in an order of the kernel's choosing.
 import torch
 from torch import Tensor
 
-from qmimic_mm.models.layers.capped_nms import capped_nms
+from qmimic_mm.models.cpu_speedups.capped_nms import capped_nms
 
 
 class _NonMaxSuppression(torch.autograd.Function):

@@ -7,9 +7,8 @@ _apply_compat()
 from .algorithms import *  # noqa: F401,F403,E402
 from .backbones import *  # noqa: F401,F403,E402
 from .connectors import *  # noqa: F401,F403,E402
+from .cpu_speedups import *  # noqa: F401,F403,E402
 from .data_preprocessors import *  # noqa: F401,F403,E402
-from .dense_heads import *  # noqa: F401,F403,E402
-from .detectors import *  # noqa: F401,F403,E402
 from .layers import *  # noqa: F401,F403,E402
 from .losses import *  # noqa: F401,F403,E402
 from .necks import *  # noqa: F401,F403,E402

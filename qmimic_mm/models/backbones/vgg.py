@@ -10,10 +10,11 @@ from mmengine.model import BaseModule
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from ..layers.strided_max_pool import (grad_recorded, strided_max_pool2d,
-                                       strided_max_pool2d_with_grad,
-                                       strided_pool_applies)
-from ..layers.tiny_conv import TinyConv2d
+from ..cpu_speedups.strided_max_pool import (grad_recorded,
+                                             strided_max_pool2d,
+                                             strided_max_pool2d_with_grad,
+                                             strided_pool_applies)
+from ..cpu_speedups.tiny_conv import TinyConv2d
 
 # VGG16 conv1_1 .. conv5_3, one tuple per stage.
 VGG16_STAGES: Tuple[Tuple[int, ...], ...] = (
@@ -89,7 +90,7 @@ class WidthScaledVGG(BaseModule):
         norm_eval (bool): Keep norm layers in eval mode while training.
             Defaults to False.
         tiny_conv_stages (Sequence[int]): Stages (0..4) whose convs are
-            :class:`~qmimic_mm.models.layers.TinyConv2d` (on CPU: the
+            :class:`~qmimic_mm.models.cpu_speedups.TinyConv2d` (on CPU: the
             native kernel for one input channel, oneDNN channels-last
             otherwise; NCHW in and out). Same parameters and state dict;
             results equal up to float rounding. It cuts VGG-1-32's CPU
@@ -105,16 +106,16 @@ class WidthScaledVGG(BaseModule):
             Defaults to None.
         strided_pool (bool): When no gradient is recorded (test time, a
             frozen teacher), compute the 2x2 ``nn.MaxPool2d`` layers with
-            :func:`~qmimic_mm.models.layers.strided_max_pool2d`: the same
-            values, 3-6x faster on CPU. The modules stay ``nn.MaxPool2d``
+            :func:`~qmimic_mm.models.cpu_speedups.strided_max_pool2d`: the
+            same values, 3-6x faster on CPU. The modules stay ``nn.MaxPool2d``
             (state dict, ``torch.fx`` / ONNX / FLOP-counter graphs
             unchanged; forward hooks on the pools do not run on the fast
             path). False always calls the modules. Defaults to True.
         strided_pool_grad (bool): With ``strided_pool``, also while a
             gradient is recorded (the training step): the strided maximum
             with ``max_pool2d``'s gradient (``strided_max_pool2d_with_grad``
-            in ``layers/strided_max_pool.py``; values and gradients equal
-            bit for bit; pool1 + pool2 of the demo student 1.4 vs 2.0 ms
+            in ``cpu_speedups/strided_max_pool.py``; values and gradients
+            equal bit for bit; pool1 + pool2 of the demo student 1.4 vs 2.0 ms
             forward + backward). Defaults to True.
         init_cfg (dict or list[dict], optional): Defaults to Kaiming for
             convs and constant 1 for norms.

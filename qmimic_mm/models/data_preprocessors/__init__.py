@@ -1,3 +1,4 @@
-from .same_device_det_data_preprocessor import SameDeviceDetDataPreprocessor
+from .gray_det_data_preprocessor import GrayDetDataPreprocessor
+from .gray_input import bgr_to_gray, gray_inputs
 
-__all__ = ['SameDeviceDetDataPreprocessor']
+__all__ = ['GrayDetDataPreprocessor', 'bgr_to_gray', 'gray_inputs']

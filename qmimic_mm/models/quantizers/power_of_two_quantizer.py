@@ -2,14 +2,14 @@
 from typing import Optional
 
 import torch
-from mmdet.registry import MODELS as MMDET_MODELS
-from mmrazor.registry import MODELS
+from mmengine.registry import MODELS
 
 from .base_quantizer import FeatureQuantizer
 
 
+# MMEngine's root registry: both the mmdet scope (a detector's neck, the
+# QuantizedNeck) and the mmrazor scope (the mimic losses) end in it.
 @MODELS.register_module()
-@MMDET_MODELS.register_module()
 class PowerOfTwoQuantizer(FeatureQuantizer):
     """Quantize to ``{0} U {m * 2^k : min_exp <= k <= max_exp}`` (Table 6).
 

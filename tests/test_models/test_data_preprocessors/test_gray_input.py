@@ -42,3 +42,22 @@ def test_inference_detector_colour_equals_gray(gray_detector):
     assert len(from_gray) > 0
     assert torch.equal(from_bgr.bboxes, from_gray.bboxes)
     assert torch.equal(from_bgr.scores, from_gray.scores)
+
+
+def test_gray_preprocessor_converts_colour_only_for_a_gray_model():
+    from mmdet.models.data_preprocessors import DetDataPreprocessor
+
+    from qmimic_mm.models.data_preprocessors import GrayDetDataPreprocessor
+    bgr = _bgr(2, (30, 40, 3))
+    colour = torch.from_numpy(bgr).permute(2, 0, 1).contiguous()
+    gray = torch.from_numpy(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))[None]
+    gray_kwargs = dict(mean=[117.], std=[58.], pad_size_divisor=16)
+    got = GrayDetDataPreprocessor(**gray_kwargs)(dict(inputs=[colour]))
+    want = DetDataPreprocessor(**gray_kwargs)(dict(inputs=[gray]))
+    assert got['inputs'].shape == (1, 1, 32, 48)
+    assert torch.equal(got['inputs'], want['inputs'])
+    # a colour model keeps its three channels
+    colour_kwargs = dict(mean=[1., 2., 3.], std=[4., 5., 6.])
+    got = GrayDetDataPreprocessor(**colour_kwargs)(dict(inputs=[colour]))
+    want = DetDataPreprocessor(**colour_kwargs)(dict(inputs=[colour]))
+    assert torch.equal(got['inputs'], want['inputs'])

@@ -18,7 +18,7 @@ from mmengine.registry import init_default_scope
 
 from ps_roi_pool_reference import ps_roi_pool as reference_ps_roi_pool
 from qmimic_mm.analysis.flops import synthetic_batch
-from qmimic_mm.models.dense_heads import CappedNMSRPNHead
+from qmimic_mm.models.cpu_speedups import CappedNMSRPNHead
 from qmimic_mm.analysis.flops import load_detector_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(

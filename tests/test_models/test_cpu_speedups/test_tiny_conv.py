@@ -7,7 +7,7 @@ import torch.fx
 from torch import nn
 
 from qmimic_mm.models.backbones import WidthScaledVGG
-from qmimic_mm.models.layers import TinyConv2d
+from qmimic_mm.models.cpu_speedups import TinyConv2d
 
 
 def _pair(cin, cout, **kwargs):

@@ -78,7 +78,7 @@ class TinyConv2d(nn.Conv2d):
         native_max_col_bytes (int): Inputs of more than one channel also
             take the native kernel when its per-image im2col buffer is at
             most this many bytes (see the module doc); 0 keeps them all
-            channels-last (the layer before issue 9's second cut).
+            channels-last (oneDNN for every input of more than one channel).
             Defaults to :data:`NATIVE_MAX_COL_BYTES`.
         **kwargs: As :class:`torch.nn.Conv2d`.
     """

@@ -1,23 +1,25 @@
-"""SameDeviceDetDataPreprocessor returns what DetDataPreprocessor returns,
-passing data samples already on its device through instead of
-rebuilding them."""
+"""SameDeviceDetDataPreprocessor returns what its parent
+GrayDetDataPreprocessor (and, for gray images, mmdet's
+DetDataPreprocessor) returns, passing data samples already on its device
+through instead of rebuilding them."""
 import torch
 from mmdet.models.data_preprocessors import DetDataPreprocessor
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
-from qmimic_mm.models.data_preprocessors import SameDeviceDetDataPreprocessor
-from qmimic_mm.models.data_preprocessors.same_device_det_data_preprocessor \
-    import on_device
+from qmimic_mm.models.cpu_speedups import SameDeviceDetDataPreprocessor
+from qmimic_mm.models.data_preprocessors import GrayDetDataPreprocessor
+from qmimic_mm.models.cpu_speedups.same_device_det_data_preprocessor import \
+    on_device
 
 KWARGS = dict(mean=[117.], std=[58.], bgr_to_rgb=False, pad_size_divisor=16)
 
 
-def _batch():
+def _batch(channels: int = 1):
     gen = torch.Generator().manual_seed(0)
     inputs, samples = [], []
     for h, w in ((30, 40), (33, 20)):
-        inputs.append(torch.randint(0, 256, (1, h, w), generator=gen,
+        inputs.append(torch.randint(0, 256, (channels, h, w), generator=gen,
                                     dtype=torch.uint8))
         sample = DetDataSample(metainfo=dict(img_shape=(h, w)))
         sample.gt_instances = InstanceData(
@@ -39,6 +41,13 @@ def test_same_output_and_no_rebuild():
         assert got.metainfo == want.metainfo  # incl. batch_input_shape
         assert torch.equal(got.gt_instances.bboxes, want.gt_instances.bboxes)
         assert torch.equal(got.gt_instances.labels, want.gt_instances.labels)
+
+
+def test_colour_images_as_the_gray_parent():
+    ref = GrayDetDataPreprocessor(**KWARGS)(_batch(3), True)
+    out = SameDeviceDetDataPreprocessor(**KWARGS)(_batch(3), True)
+    assert out['inputs'].shape[1] == 1
+    assert torch.equal(out['inputs'], ref['inputs'])
 
 
 def test_switch_off_rebuilds_as_the_parent():

@@ -22,8 +22,8 @@ from test_train_step_tiny_conv import (DEMO_STUDENT, assert_same_step,
                                        training_batch)
 
 from qmimic_mm.analysis.flops import load_detector_config
-from qmimic_mm.models.data_preprocessors import SameDeviceDetDataPreprocessor
-from qmimic_mm.models.detectors import ShallowCopyFasterRCNN
+from qmimic_mm.models.cpu_speedups import (SameDeviceDetDataPreprocessor,
+                                           ShallowCopyFasterRCNN)
 
 #: ``--cfg-options`` of the ``before`` variant: every issue-9 cut off.
 ALL_CUTS_OFF = {

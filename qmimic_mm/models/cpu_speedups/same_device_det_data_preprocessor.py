@@ -1,13 +1,12 @@
-"""mmdet's detection data preprocessor without rebuilding, in training,
+"""The gray detection data preprocessor without rebuilding, in training,
 data samples that already live on the model's device."""
 from typing import Any
 
 import torch
-from mmdet.models.data_preprocessors import DetDataPreprocessor
 from mmdet.registry import MODELS
 from mmengine.structures import BaseDataElement
 
-from .gray_input import gray_inputs
+from ..data_preprocessors import GrayDetDataPreprocessor
 
 
 def on_device(element: BaseDataElement, device: torch.device) -> bool:
@@ -25,8 +24,9 @@ def on_device(element: BaseDataElement, device: torch.device) -> bool:
 
 
 @MODELS.register_module()
-class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
-    """:class:`mmdet.models.data_preprocessors.DetDataPreprocessor` whose
+class SameDeviceDetDataPreprocessor(GrayDetDataPreprocessor):
+    """:class:`~qmimic_mm.models.data_preprocessors.GrayDetDataPreprocessor`
+    (mmdet's ``DetDataPreprocessor`` with colour-to-gray inputs) whose
     ``cast_data`` passes a data sample through when it is already on the
     model's device, in training.
 
@@ -42,18 +42,11 @@ class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
     into the samples it is given, and a caller that runs two detectors on
     one batch must get two sets of samples.
 
-    Colour or gray: a gray detector (one-value ``mean``) given 3-channel
-    BGR images (e.g. an array passed to mmdet's ``inference_detector``,
-    which replaces the config's gray ``LoadImageFromFile``) converts them
-    to gray as OpenCV does (:func:`~.gray_input.bgr_to_gray`), the
-    conversion ``LoadImageFromFile(color_type='grayscale')`` applies to a
-    colour file, instead of failing inside the first convolution.
-
     Args:
         skip_same_device_copy (bool): Pass such samples through; False
             gives the parent's behaviour (the timing baseline). Defaults
             to True.
-        **kwargs: As :class:`DetDataPreprocessor`.
+        **kwargs: As :class:`GrayDetDataPreprocessor`.
     """
 
     def __init__(self, skip_same_device_copy: bool = True, **kwargs) -> None:
@@ -63,10 +56,8 @@ class SameDeviceDetDataPreprocessor(DetDataPreprocessor):
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """The parent's ``forward``; data samples pass through uncopied
-        only when ``training``; a gray model's colour inputs become gray."""
+        only when ``training``."""
         self._pass_through = self.skip_same_device_copy and training
-        if self._enable_normalize and self.mean.shape[0] == 1:
-            data = dict(data, inputs=gray_inputs(data['inputs']))
         try:
             return super().forward(data, training)
         finally:

@@ -8,7 +8,7 @@ from mmdet.structures.bbox import get_box_tensor, get_box_wh, scale_boxes
 from mmengine.config import ConfigDict
 from mmengine.structures import InstanceData
 
-from ..layers.capped_nms import capped_nms
+from .capped_nms import capped_nms
 
 #: The capped pass pays off when it can stop early: at least this many
 #: candidates per wanted proposal (R-FCN test: 6000 / 300 = 20).

@@ -7,7 +7,7 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
-from qmimic_mm.models.detectors.shallow_copy_faster_rcnn import \
+from qmimic_mm.models.cpu_speedups.shallow_copy_faster_rcnn import \
     rpn_data_samples
 
 

@@ -19,9 +19,10 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
 from qmimic_mm.analysis.flops import load_detector_config
-from qmimic_mm.models.layers import TinyConv2d
+from qmimic_mm.models.cpu_speedups import TinyConv2d
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
 DEMO_STUDENT = osp.join(REPO, 'configs/demo/rfcn_vgg1-32_demo.py')
 
 

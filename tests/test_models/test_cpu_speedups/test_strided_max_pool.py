@@ -9,9 +9,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from qmimic_mm.models.backbones import WidthScaledVGG
-from qmimic_mm.models.layers import strided_max_pool2d, strided_pool_applies
-from qmimic_mm.models.layers.strided_max_pool import \
-    strided_max_pool2d_with_grad
+from qmimic_mm.models.cpu_speedups import (strided_max_pool2d,
+                                           strided_max_pool2d_with_grad,
+                                           strided_pool_applies)
 
 
 @pytest.mark.parametrize('shape', [(1, 2, 48, 64), (2, 3, 17, 23),

@@ -1,3 +1,0 @@
-from .capped_nms_rpn_head import CappedNMSRPNHead
-
-__all__ = ['CappedNMSRPNHead']

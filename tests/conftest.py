@@ -10,6 +10,10 @@ import pytest
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs')
 sys.path.insert(0, osp.join(REPO, 'tests'))
+# The repository root: the demo (projects/qmimic_demo) is imported from it,
+# by the tests and by the demo configs' custom_imports.
+if REPO not in sys.path:
+    sys.path.append(REPO)
 
 import qmimic_mm.all_modules  # noqa: E402,F401  (stack fixes, registries)
 

@@ -40,7 +40,7 @@ regions (``configs/demo/*rtmdet*``), in ``work_dirs/demo_one-stage``.
 Every tool's full output goes to ``<work-dir>/.../<stage>/*.log``; the
 console shows each stage's header (elapsed time, estimated time left) and
 mmengine's progress lines (with their eta). The plan, the runner and the
-report live in :mod:`qmimic_mm.demo`.
+report live beside the library, in ``projects/qmimic_demo``.
 """
 import argparse
 import os.path as osp
@@ -48,16 +48,22 @@ import sys
 import time
 from typing import List, Optional
 
-from qmimic_mm.demo.claims import CLAIM_STAGES
-from qmimic_mm.demo.plan import (ABLATIONS, DEFAULT_DATA_ROOT, FAMILIES,
-                                 FAMILY_WORK_DIRS, DemoSettings,
-                                 ablation_stages, build_plan, default_jobs)
-from qmimic_mm.demo.operating_points import write_grid
-from qmimic_mm.demo.report import (evaluate_runs, matching_ratios, plot_pr,
-                                   write_report)
-from qmimic_mm.demo.runner import Scheduler, ensure_data
-from qmimic_mm.demo.tool_runner import (Console, DemoError, ToolRunner,
-                                        fmt_duration, thread_env)
+# The demo is a project beside the library (projects/qmimic_demo), imported
+# from the repository root.
+sys.path.append(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from projects.qmimic_demo.qmimic_demo.claims import CLAIM_STAGES  # noqa: E402
+from projects.qmimic_demo.qmimic_demo.operating_points import (  # noqa: E402
+    write_grid)
+from projects.qmimic_demo.qmimic_demo.plan import (  # noqa: E402
+    ABLATIONS, DEFAULT_DATA_ROOT, FAMILIES, FAMILY_WORK_DIRS, DemoSettings,
+    ablation_stages, build_plan, default_jobs)
+from projects.qmimic_demo.qmimic_demo.report import (  # noqa: E402
+    evaluate_runs, matching_ratios, plot_pr, write_report)
+from projects.qmimic_demo.qmimic_demo.runner import (  # noqa: E402
+    Scheduler, ensure_data)
+from projects.qmimic_demo.qmimic_demo.tool_runner import (  # noqa: E402
+    Console, DemoError, ToolRunner, fmt_duration, thread_env)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> DemoSettings:

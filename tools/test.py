@@ -7,6 +7,8 @@
 """
 import argparse
 import os
+import os.path as osp
+import sys
 
 from qmimic_mm.compat import apply_all
 
@@ -21,6 +23,10 @@ from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              check_checkpoint, check_data_roots,
                              name_ann_file_key, name_checkpoint_key,
                              prepare_config, report_user_errors)
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args() -> argparse.Namespace:

@@ -13,7 +13,6 @@ from .format import (WIDER_ATTRIBUTES, WIDER_NUM_FIELDS, WIDER_SETTINGS,
                      read_wider_prediction_file, read_wider_predictions,
                      save_wider_ground_truth, save_wider_mat, wider_gt_files,
                      write_wider_predictions)
-from .distractor_share import distractor_share
 from .operating_points import (CONFIDENT_RECALL, CONFIDENT_SETTING,
                                best_f1_point, confident_score,
                                score_at_recall)
@@ -25,7 +24,7 @@ __all__ = [
     'WiderAnnotationError', 'WiderGroundTruth', 'WiderImageAnnotation',
     'WiderImageGroundTruth', 'best_f1_point', 'build_wider_mat',
     'CONFIDENT_RECALL', 'CONFIDENT_SETTING', 'confident_score',
-    'distractor_share', 'evaluate_wider', 'score_at_recall',
+    'evaluate_wider', 'score_at_recall',
     'format_wider_bbx_gt', 'keep_indices', 'load_wider_ground_truth',
     'parse_wider_bbx_gt', 'plot_wider_pr_comparison', 'plot_wider_pr_curves',
     'read_wider_prediction_file', 'read_wider_predictions',

@@ -34,7 +34,10 @@ def test_configs_were_found():
 @pytest.mark.parametrize('name', CONFIGS)
 def test_config_builds_and_trains_one_step(name):
     cfg = Config.fromfile(osp.join(REPO, 'configs', name))
-    assert cfg.custom_imports.imports == ['qmimic_mm.all_modules']
+    # the demo configs also register the demo's metric (projects/)
+    assert cfg.custom_imports.imports == ['qmimic_mm.all_modules'] + (
+        ['projects.qmimic_demo.qmimic_demo.demo_face_metric']
+        if name.startswith('demo/') else [])
     for key in ('train_dataloader', 'val_dataloader', 'val_evaluator',
                 'optim_wrapper', 'param_scheduler', 'train_cfg'):
         assert key in cfg, f'{name} lacks {key}'

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import run_tool
 from toy_configs import load_tool
-from qmimic_mm.demo import plan as demo_plan
-from qmimic_mm.demo.claims import CLAIM_STAGES
+from projects.qmimic_demo.qmimic_demo import plan as demo_plan
+from projects.qmimic_demo.qmimic_demo.claims import CLAIM_STAGES
 
 
 @pytest.fixture(scope='module')

@@ -1,14 +1,15 @@
-"""The demo's paired statistics (qmimic_mm.demo.paired) and the claim
-verdicts built on them (qmimic_mm.demo.claims), on hand-computed values."""
+"""The demo's paired statistics (``projects/qmimic_demo``'s ``paired``) and
+the claim verdicts built on them (``claims``), on hand-computed values."""
 import math
 
 import pytest
 
-from qmimic_mm.demo.claims import (AP_CLAIMS, HELD_IMAGES, NOT_HELD_IMAGES,
-                                   check, check_all)
-from qmimic_mm.demo.paired import (MARGIN, boundary_distance, holds, pair,
-                                   seeds_needed)
-from qmimic_mm.demo.stats import HELD, NOT_HELD, NOT_TESTED, Cell
+from projects.qmimic_demo.qmimic_demo.claims import (
+    AP_CLAIMS, HELD_IMAGES, NOT_HELD_IMAGES, check, check_all)
+from projects.qmimic_demo.qmimic_demo.paired import (
+    MARGIN, boundary_distance, holds, pair, seeds_needed)
+from projects.qmimic_demo.qmimic_demo.stats import (
+    HELD, NOT_HELD, NOT_TESTED, Cell)
 from qmimic_mm.wider.bootstrap import BootstrapInterval
 
 SETTINGS = ('easy', 'medium', 'hard')

@@ -1,11 +1,12 @@
 """The demo report's one-seed claims: a paired image bootstrap per AP claim
-(qmimic_mm.demo.report.image_bootstraps) from the runs' test detections."""
+(the demo report's ``image_bootstraps``) from the runs' test detections."""
 import numpy as np
 import pytest
 
-from qmimic_mm.demo import plan as demo_plan
-from qmimic_mm.demo.claims import HELD_IMAGES, NOT_HELD_IMAGES, check_all
-from qmimic_mm.demo.report import ap_cells, image_bootstraps
+from projects.qmimic_demo.qmimic_demo import plan as demo_plan
+from projects.qmimic_demo.qmimic_demo.claims import (
+    HELD_IMAGES, NOT_HELD_IMAGES, check_all)
+from projects.qmimic_demo.qmimic_demo.report import ap_cells, image_bootstraps
 from qmimic_mm.wider import (WIDER_SETTINGS, WiderGroundTruth,
                              WiderImageGroundTruth, evaluate_wider)
 

@@ -18,7 +18,8 @@ pytest.importorskip('onnxruntime')
 
 @pytest.fixture(scope='module')
 def faces(tmp_path_factory) -> str:
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path_factory.mktemp('faces'))
     make_demo_faces(root, DemoFacesConfig(num_train=2, num_val=3, num_test=2,
                                           seed=1), progress=False)

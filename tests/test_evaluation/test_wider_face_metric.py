@@ -84,24 +84,6 @@ def test_process_and_compute(tmp_path, as_dict: bool) -> None:
     assert res['wider/easy_best_f1_thr'] == pytest.approx(0.8, abs=1e-6)
 
 
-def test_distractor_share(tmp_path) -> None:
-    """50% recall on medium (1 of its 2 faces) is reached at score 0.9, so
-    only that box is confident: a distractor under the 0.8 box does not
-    count (share 0), one under the 0.9 box does (share 1)."""
-    from qmimic_mm.datasets.demo_distractors import save_distractors
-    gt_dir = str(tmp_path / 'gt')
-    write_tiny_gt(gt_dir)
-    path = str(tmp_path / 'demo_distractors_val.json')
-    for image, box, share in (('1--B/b_1.jpg', [5, 6, 20, 19], 0.0),
-                              ('0--A/a_1.jpg', [30, 30, 12, 12], 1.0)):
-        save_distractors(path, {image: np.array([box])}, 'val')
-        metric = WiderFaceMetric(gt_dir=gt_dir, distractor_file=path)
-        samples = [make_sample(e, n, d) for (e, n), d in DETECTIONS.items()]
-        metric.process({}, samples)
-        res = metric.evaluate(size=len(samples))
-        assert res['wider/distractor_share'] == pytest.approx(share)
-
-
 def test_registry_evaluator_and_outputs(tmp_path) -> None:
     from mmdet.registry import METRICS
 

@@ -1,7 +1,7 @@
 """``tools/demo.py --pruning``: the two pruning stages in the demo plan."""
 from mmengine.config import Config
 
-from qmimic_mm.demo import plan as demo_plan
+from projects.qmimic_demo.qmimic_demo import plan as demo_plan
 from toy_configs import load_tool
 
 

@@ -22,7 +22,8 @@ def test_parse_variant():
 
 
 def test_run_times_each_variant_interleaved(tmp_path):
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path / 'faces') + '/'
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=0), progress=False)

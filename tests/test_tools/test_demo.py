@@ -1,5 +1,5 @@
-"""tools/demo.py (`make demo`) and qmimic_mm.demo: a smoke run of the whole
-pipeline on a tiny face set with 1-3 iterations per stage and two seeds,
+"""tools/demo.py (`make demo`) and projects/qmimic_demo: a smoke run of the
+whole pipeline on a tiny face set with 1-3 iterations per stage and two seeds,
 plus the plan, the scheduling, the statistics and the claim rule on hand
 values."""
 import math
@@ -15,13 +15,12 @@ from mmengine.config import Config
 
 from conftest import REPO, run_tool
 from toy_configs import load_tool
-from qmimic_mm.demo import plan as demo_plan
-from qmimic_mm.demo import runner, tool_runner
-from qmimic_mm.demo.claims import check_all, sanity_line
-from qmimic_mm.demo.stats import (HELD, NOT_HELD, NOT_TESTED, Cell,
-                                  Comparison, judge)
-from qmimic_mm.demo import grid as grid_module
-from qmimic_mm.utils import check_cfg_options
+from projects.qmimic_demo.qmimic_demo import plan as demo_plan
+from projects.qmimic_demo.qmimic_demo import runner, tool_runner
+from projects.qmimic_demo.qmimic_demo.claims import check_all, sanity_line
+from projects.qmimic_demo.qmimic_demo.stats import (
+    HELD, NOT_HELD, NOT_TESTED, Cell, Comparison, judge)
+from projects.qmimic_demo.qmimic_demo import grid as grid_module
 
 DEMO = osp.join(REPO, 'tools', 'demo.py')
 SETTINGS = ('easy', 'medium', 'hard')
@@ -81,6 +80,9 @@ def test_smoke_results_tables_claims_and_figures(smoke):
     assert [r.split(' | ')[0] for r in ablation] == ['| QM (default)',
                                                      '| lambda1']
     assert all(r.count(' ± ') == 3 for r in ablation)
+    # the change, read from the variant's config
+    assert ('lambda 1: `loss_weight=1.0` (`projects/qmimic_demo/configs/'
+            'qmimic_rfcn_vgg1-32_lambda1_demo.py`)') in ablation[1]
     claims = [line for line in text.splitlines()
               if re.match(r'- \*\*(held|not held)\*\*: ', line)]
     assert len(claims) == 6  # five AP claims and the matching ratio
@@ -142,8 +144,11 @@ def test_smoke_runs_per_seed_with_that_seeds_teacher(smoke):
             'iter_1.pth') in mimic[1]
     assert 'randomness.seed=1' in mimic[1]
     ablation = [line for line in out.splitlines() if '--work-dir '
-                f'{work}/seed1/qmimic_rfcn_vgg1-32_demo_lambda1' in line]
-    assert len(ablation) == 1 and 'loss_mimic.loss_weight=1.0' in ablation[0]
+                f'{work}/seed1/qmimic_rfcn_vgg1-32_lambda1_demo' in line]
+    assert len(ablation) == 1
+    assert ('$ python tools/train.py projects/qmimic_demo/configs/'
+            'qmimic_rfcn_vgg1-32_lambda1_demo.py') in ablation[0]
+    assert 'loss_weight' not in ablation[0]  # the config says it
     # distilled students are extracted and tested with the student config,
     # on test only (val comes from the training's last validation); the
     # ablation variant is not tested
@@ -246,9 +251,10 @@ def test_plan_seeds_dependencies_and_ablation(tmp_path):
         variant = plan.get('qmimic[lambda1]', seed)
         assert variant.stage.splits == ('val', )
         assert variant.depends == [qm.depends[0]]
-        assert variant.options[
-            'model.distiller.distill_losses.loss_mimic.loss_weight'] == 1.0
-        assert variant.work_dir.endswith('qmimic_rfcn_vgg1-32_demo_lambda1')
+        assert variant.stage.config == (
+            'projects/qmimic_demo/configs/qmimic_rfcn_vgg1-32_lambda1_demo.py')
+        assert variant.options['randomness.seed'] == seed
+        assert variant.work_dir.endswith('qmimic_rfcn_vgg1-32_lambda1_demo')
     # every run starts after the runs it needs
     order = list(plan.runs)
     for run in plan.runs.values():
@@ -304,21 +310,49 @@ def test_format_options_keeps_none_and_empty_lists():
     assert tool_runner.format_options({}) == []
 
 
-def test_ablation_options_exist_in_the_qm_config():
-    """tools/train.py refuses --cfg-options keys the config lacks; every
-    variant's keys pass, and None and [] arrive as such."""
-    import argparse
+_LOSS = 'model.distiller.distill_losses.loss_mimic'
+#: What each ablation config changes from the QM config, by hand.
+ABLATION_CHANGES = {
+    'paper-literal': {f'{_LOSS}.loss_weight': 1.0,
+                      f'{_LOSS}.normalize': 'rois',
+                      f'{_LOSS}.quantizer.levels': None,
+                      f'{_LOSS}.quantizer.stride': 1.0},
+    'calibrated+sum': {f'{_LOSS}.loss_weight': 1.0,
+                       f'{_LOSS}.normalize': 'rois'},
+    'mean+stride1': {f'{_LOSS}.loss_weight': 1.0,
+                     f'{_LOSS}.quantizer.levels': None,
+                     f'{_LOSS}.quantizer.stride': 1.0},
+    'lambda0.1': {f'{_LOSS}.loss_weight': 0.1},
+    'lambda1': {f'{_LOSS}.loss_weight': 1.0},
+    'lambda1-no-warmup': {f'{_LOSS}.loss_weight': 1.0, 'custom_hooks': []},
+}
 
-    from mmengine.config import DictAction
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+
+def test_ablation_configs_change_only_their_settings():
+    """Each variant is one config in projects/qmimic_demo/configs that
+    inherits the QM config and changes exactly its settings (the QM
+    default: element mean, calibrated stride, lambda 10, warm-up)."""
+    import glob
+    on_disk = {osp.relpath(path, REPO) for path in glob.glob(
+        osp.join(REPO, demo_plan.ABLATION_CONFIGS, '*.py'))}
+    assert on_disk == {a.config for a in demo_plan.ABLATIONS}
+    assert [a.name for a in demo_plan.ABLATIONS] == list(ABLATION_CHANGES)
+    qm = Config.fromfile(osp.join(REPO, demo_plan.QM_CONFIG)).to_dict()
+    assert qm['model']['distiller']['distill_losses']['loss_mimic'][
+        'loss_weight'] == 10.0
     for ablation in demo_plan.ABLATIONS:
-        cfg = Config.fromfile(osp.join(REPO, demo_plan.QM_CONFIG))
-        argv = tool_runner.format_options(ablation.options)
-        options = parser.parse_args(argv).cfg_options
-        assert options == dict(ablation.options), ablation.name
-        check_cfg_options(cfg, options)
-        cfg.merge_from_dict(options)
+        cfg = Config.fromfile(osp.join(REPO, ablation.config)).to_dict()
+        assert demo_plan.config_changes(qm, cfg) == \
+            ABLATION_CHANGES[ablation.name], ablation.name
+
+
+def test_config_changes_lists_differing_leaves():
+    base = {'a': {'b': 1, 'c': [1]}, 'd': 2}
+    child = {'a': {'b': 1, 'c': [], 'e': None}, 'd': 2}
+    assert demo_plan.config_changes(base, child) == {'a.c': [], 'a.e': None}
+    assert demo_plan.config_changes(child, base) == {
+        'a.c': [1], 'a.e': demo_plan.MISSING}
+    assert demo_plan.config_changes(base, base) == {}
 
 
 @pytest.mark.parametrize('family', list(demo_plan.FAMILIES))

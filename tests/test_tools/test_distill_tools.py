@@ -65,7 +65,8 @@ model = dict(rpn_head=dict(anchor_generator=dict(scales=[2, 4])))
 
 @pytest.fixture(scope='module')
 def wider_root(tmp_path_factory):
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path_factory.mktemp('wider'))
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=1),

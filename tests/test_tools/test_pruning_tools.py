@@ -24,7 +24,8 @@ def _train(config: str, work_dir: str, *extra: str) -> str:
 
 @pytest.fixture(scope='module')
 def teacher(tmp_path_factory):
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     tmp = tmp_path_factory.mktemp('pruning')
     root = str(tmp / 'wider') + '/'
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,

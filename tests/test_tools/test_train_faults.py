@@ -30,7 +30,8 @@ val_evaluator = None
 
 @pytest.fixture(scope='module')
 def wider_root(tmp_path_factory) -> str:
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path_factory.mktemp('faces')) + '/'
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=0), progress=False)
@@ -205,7 +206,8 @@ def _break_one_train_image(root: str) -> str:
 
 @pytest.fixture
 def broken_root(tmp_path):
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path / 'faces') + '/'
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=0), progress=False)

@@ -5,7 +5,8 @@ in the checkout), installs it with ``pip install --target`` and, from a
 process whose only path to ``qmimic_mm`` is that target and whose working
 directory holds no configs, inherits the headline config through
 ``_base_ = 'qmimic_mm::...'``, builds its model (teacher weights left out)
-and looks each ``qmimic_mm``-scoped part up in its registry.
+and looks each ``qmimic_mm``-scoped part up in its registry. The demo
+(``projects/qmimic_demo`` and its configs) stays out of the wheel.
 """
 import glob
 import os
@@ -18,7 +19,8 @@ import textwrap
 import pytest
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SOURCES = ('qmimic_mm', 'configs', 'pyproject.toml', 'setup.py',
+# projects/ too: the wheel must leave it out even when it is there.
+SOURCES = ('qmimic_mm', 'configs', 'projects', 'pyproject.toml', 'setup.py',
            'MANIFEST.in', 'README.md')
 
 USER_CONFIG = """\
@@ -104,7 +106,18 @@ def test_wheel_ships_configs(installed):
         osp.relpath(p, osp.join(REPO, 'configs'))
         for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                            recursive=True))
-    assert shipped == in_repo
+    # the demo's configs stay with the demo, in the checkout
+    assert shipped == [p for p in in_repo if not p.startswith('demo/')]
+    assert 'qmimic/rfcn_vgg1-32_wider.py' in shipped
+
+
+def test_wheel_holds_no_demo_code(installed):
+    assert sorted(os.listdir(installed)) == [
+        n for n in sorted(os.listdir(installed)) if n.startswith('qmimic_mm')]
+    files = [osp.relpath(p, installed) for p in glob.glob(
+        str(installed / '**' / '*.py'), recursive=True)]
+    assert 'qmimic_mm/evaluation/metrics/wider_face_metric.py' in files
+    assert not [f for f in files if 'demo' in f]
 
 
 def test_headline_config_builds_from_the_installed_wheel(installed,

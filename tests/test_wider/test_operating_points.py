@@ -1,9 +1,9 @@
-"""Best-F1 and fixed-recall operating points in detector scores, and the
-distractor share, on hand cases."""
+"""Best-F1 and fixed-recall operating points in detector scores, on hand
+cases."""
 import numpy as np
 import pytest
 
-from qmimic_mm.wider import best_f1_point, distractor_share, score_at_recall
+from qmimic_mm.wider import best_f1_point, score_at_recall
 
 
 def _result(precision, recall, score_range=(0.2, 1.0)) -> dict:
@@ -34,18 +34,3 @@ def test_best_f1_and_recall_points() -> None:
     with pytest.raises(ValueError, match=r'recall must be in \(0, 1\]'):
         score_at_recall(result, 'hard', 1.5)
 
-
-def test_distractor_share_counts_confident_boxes_on_distractors() -> None:
-    preds = {'0--A': {'a': np.array([[10, 10, 20, 20, 0.9],
-                                     [50, 50, 10, 10, 0.7],
-                                     [52, 50, 10, 10, 0.2]]),
-                      'b': np.array([[0, 0, 5, 5, 0.8]])}}
-    distractors = {'0--A/a.jpg': np.array([[50, 50, 10, 10]])}
-    # 3 confident boxes; the 0.7 one is on the distractor (IoU 1)
-    assert distractor_share(preds, distractors, 0.5) == \
-        pytest.approx((1 / 3, 3))
-    # the 0.2 box overlaps it with IoU 80/120 < 0.7: not counted
-    assert distractor_share(preds, distractors, 0.1, iou_thr=0.7) == \
-        pytest.approx((1 / 4, 4))
-    share, n = distractor_share(preds, distractors, 0.95)
-    assert n == 0 and np.isnan(share)

@@ -14,6 +14,8 @@ config over the first. How it is timed, and why the CPU settings, is in
 """
 import argparse
 import os
+import os.path as osp
+import sys
 
 # Before torch loads libgomp: idle OpenMP threads sleep instead of spinning
 # (see qmimic_mm.analysis.benchmark).
@@ -25,6 +27,10 @@ from qmimic_mm.analysis.benchmark import (add_common_args,  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.utils import report_user_errors  # noqa: E402
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

@@ -13,7 +13,9 @@ weights are random (``teacher_ckpt`` is ignored): timing does not need them.
 import argparse
 import copy
 import os
+import os.path as osp
 import statistics
+import sys
 import time
 
 # Spin-waiting OpenMP threads distort timings on a shared machine (see
@@ -28,6 +30,10 @@ from mmengine.optim import OptimWrapper  # noqa: E402
 from mmengine.registry import MODELS, DefaultScope  # noqa: E402
 
 from qmimic_mm.utils import prepare_config, report_user_errors  # noqa: E402
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

@@ -23,7 +23,9 @@ variant's median step time and its ratio to the first variant's.
 """
 import argparse
 import os
+import os.path as osp
 import statistics
+import sys
 import time
 from typing import Callable, Dict, List, Sequence, Tuple
 
@@ -37,6 +39,10 @@ from mmengine.config import DictAction  # noqa: E402
 
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              report_user_errors)
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

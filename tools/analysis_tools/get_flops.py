@@ -10,6 +10,8 @@ is counted, and what is not, is in :mod:`qmimic_mm.analysis.flops`.
 """
 import argparse
 import os
+import os.path as osp
+import sys
 
 # Before torch loads libgomp: idle OpenMP threads sleep instead of spinning
 # (see qmimic_mm.analysis.benchmark).
@@ -22,6 +24,10 @@ from qmimic_mm.analysis.flops import (DEFAULT_SHAPE,  # noqa: E402
                                       format_comparison, format_report,
                                       load_detector_config)
 from qmimic_mm.utils import report_user_errors  # noqa: E402
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

@@ -29,6 +29,7 @@ Fig. 5 (full-precision vs quantized pair) in two calls::
 import argparse
 import os
 import os.path as osp
+import sys
 from typing import Dict, List, Optional
 
 import qmimic_mm.all_modules  # noqa: F401  (stack fixes, registries)
@@ -42,6 +43,10 @@ from qmimic_mm.analysis.matching_ratio import (  # noqa: E402
 from qmimic_mm.compat.safe_checkpoint import safe_torch_load  # noqa: E402
 from qmimic_mm.utils import (UserInputError, check_data_roots,  # noqa: E402
                              check_file, prepare_config, report_user_errors)
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -32,6 +32,7 @@ import argparse
 import os
 import os.path as osp
 import statistics
+import sys
 import tempfile
 import time
 
@@ -51,6 +52,10 @@ from qmimic_mm.analysis.stage_profiler import (  # noqa: E402
     INFERENCE_PARTS, TRAIN_PARTS, StageProfiler, format_parts, parts_of)
 from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              report_user_errors)
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

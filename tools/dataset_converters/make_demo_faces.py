@@ -8,13 +8,20 @@ Example::
 
 Train, val and test use disjoint face crops (identities) and scenes. The
 result is used exactly like a downloaded WIDER FACE (``data_root`` of the
-WIDER configs); see :mod:`qmimic_mm.datasets.demo_faces`.
+WIDER configs). The generator is the demo project's
+(``projects/qmimic_demo/qmimic_demo/demo_faces.py``).
 """
 import argparse
 import os.path as osp
+import sys
 from typing import List, Optional
 
-from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+# The generator is part of the demo, a project beside the library
+# (projects/qmimic_demo), imported from the repository root.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from projects.qmimic_demo.qmimic_demo.demo_faces import (  # noqa: E402
+    DemoFacesConfig, make_demo_faces)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -74,8 +81,10 @@ def main(argv: Optional[List[str]] = None) -> None:
 
 def write_preview(root: str, png: str, split: str = 'test') -> None:
     """One grid row of ``split`` images: faces and distractors boxed."""
-    from qmimic_mm.demo.grid import GridRow, draw_detection_grid
-    from qmimic_mm.demo.operating_points import grid_images, split_boxes
+    from projects.qmimic_demo.qmimic_demo.grid import (GridRow,
+                                                      draw_detection_grid)
+    from projects.qmimic_demo.qmimic_demo.operating_points import (
+        grid_images, split_boxes)
     faces, distractors = split_boxes(osp.join(root, 'wider_face_split'),
                                      split)
     row = GridRow(f'{split} images', {}, float('nan'))

@@ -25,6 +25,7 @@ share of detections within the stated tolerance
 """
 import argparse
 import os.path as osp
+import sys
 
 from qmimic_mm.analysis.flops import (  # noqa: E402  (first: stack fixes)
     build_detector, load_detector_config, synthetic_batch)
@@ -37,6 +38,10 @@ from qmimic_mm.deployment.detection_match import (  # noqa: E402
     TOLERANCE, matched_share, paired_difference)
 from qmimic_mm.utils import (add_debug_flag, check_checkpoint,  # noqa: E402
                              report_user_errors)
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args() -> argparse.Namespace:

@@ -12,6 +12,7 @@ does this itself after training (``pruned_iter_<N>.pth``,
 """
 import argparse
 import os.path as osp
+import sys
 
 from qmimic_mm.compat import apply_all
 
@@ -25,6 +26,10 @@ from qmimic_mm.utils import (UserInputError, add_debug_flag,  # noqa: E402
                              report_user_errors)
 from qmimic_mm.utils.atomic_save import atomic_torch_save  # noqa: E402
 from qmimic_mm.utils.errors import name_checkpoint_key  # noqa: E402
+
+# The repository root, importable: a config's custom_imports may name a
+# project beside the library (projects/), as in MMDetection.
+sys.path.append(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 @report_user_errors

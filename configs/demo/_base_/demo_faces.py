@@ -40,13 +40,21 @@ demo = dict(
             data_root=demo_data_root,
             ann_file='wider_face_split/wider_face_test_bbx_gt.txt',
             data_prefix=dict(img='WIDER_test/images/'))),
-    # the demo set also records its distractor patches: the metric reports
-    # the share of confident detections that land on them
+    # the demo set also records its distractor patches: the demo's metric
+    # (projects/qmimic_demo) adds the share of confident detections on them
+    custom_imports=dict(
+        imports=[
+            'qmimic_mm.all_modules',
+            'projects.qmimic_demo.qmimic_demo.demo_face_metric'
+        ],
+        allow_failed_imports=False),
     val_evaluator=dict(
+        type='DemoFaceMetric',
         gt_dir=demo_gt_dir,
         split='val',
         distractor_file=demo_gt_dir + '/demo_distractors_val.json'),
     test_evaluator=dict(
+        type='DemoFaceMetric',
         gt_dir=demo_gt_dir,
         split='test',
         distractor_file=demo_gt_dir + '/demo_distractors_test.json'),

@@ -8,12 +8,12 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmengine.structures import BaseDataElement
 
-from qmimic_mm.datasets.demo_distractors import load_distractors
-from qmimic_mm.wider import (CONFIDENT_RECALL, CONFIDENT_SETTING,
-                             WIDER_SETTINGS, best_f1_point, confident_score,
-                             distractor_share, evaluate_wider,
+from qmimic_mm.wider import (WIDER_SETTINGS, best_f1_point, evaluate_wider,
                              load_wider_ground_truth, plot_wider_pr_curves,
                              write_wider_predictions)
+
+#: ``predictions[event][image]`` -> ``(K, 5)`` ``x y w h score``.
+Predictions = Dict[str, Dict[str, np.ndarray]]
 
 
 def _to_numpy(value: Any) -> np.ndarray:
@@ -40,11 +40,8 @@ class WiderFaceMetric(BaseMetric):
     where it is reached (``<setting>_best_f1_thr``): a score threshold that
     suits this detector, e.g. for drawing its detections
     (:class:`~qmimic_mm.engine.hooks.MetricThresholdVisualizationHook`).
-    With ``distractor_file`` (the demo set's non-face patches) it also
-    returns ``distractor_share``: the share of confident detections (score
-    at or above the one reaching 50% recall on medium,
-    :func:`~qmimic_mm.wider.confident_score`) that overlap a distractor with
-    IoU >= ``iou_thr``; NaN when that recall is never reached.
+    A subclass adds metrics of its own by extending :meth:`summarize` and
+    :meth:`table_rows`.
 
     Args:
         gt_dir: Folder with ``wider_face_<split>.mat`` and
@@ -57,8 +54,6 @@ class WiderFaceMetric(BaseMetric):
             ``<event>/<image>.txt`` submission layout.
         plot_dir: If given, save one precision-recall PNG per setting there.
         plot_label: Method name in the plot legends.
-        distractor_file: Optional ``demo_distractors_<split>.json`` of the
-            demo set; enables ``distractor_share``.
         prefix: Prefix of the returned keys (``'wider/easy'`` ...).
         collect_device: Device for collecting results across ranks.
         collect_dir: Folder for collecting results when ``collect_device``
@@ -74,7 +69,6 @@ class WiderFaceMetric(BaseMetric):
                  pred_dir: Optional[str] = None,
                  plot_dir: Optional[str] = None,
                  plot_label: str = 'model',
-                 distractor_file: Optional[str] = None,
                  prefix: Optional[str] = 'wider',
                  collect_device: str = 'cpu',
                  collect_dir: Optional[str] = None) -> None:
@@ -89,8 +83,6 @@ class WiderFaceMetric(BaseMetric):
         self.pred_dir = pred_dir
         self.plot_dir = plot_dir
         self.plot_label = plot_label
-        self.distractors = (load_distractors(distractor_file)
-                            if distractor_file else None)
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Store ``(event, image, boxes)`` per sample.
@@ -130,10 +122,9 @@ class WiderFaceMetric(BaseMetric):
             results: ``(event, image, (K, 5) x, y, w, h, score)`` per image.
 
         Returns:
-            ``{'easy': ap, 'medium': ap, 'hard': ap}``, the best-F1 keys
-            and, with ``distractor_file``, ``distractor_share``.
+            :meth:`summarize`'s metrics.
         """
-        preds: Dict[str, Dict[str, np.ndarray]] = {}
+        preds: Predictions = {}
         for event, name, boxes in results:
             preds.setdefault(event, {})[name] = boxes
         if self.pred_dir:
@@ -144,24 +135,34 @@ class WiderFaceMetric(BaseMetric):
             preds, self.ground_truth, iou_thresh=self.iou_thr)
         if self.plot_dir:
             plot_wider_pr_curves(result, self.plot_dir, self.plot_label)
+        metrics = self.summarize(result, preds)
+        MMLogger.get_current_instance().info(
+            '\n' + '\n'.join(self.table_rows(metrics, preds)))
+        return metrics
+
+    def summarize(self, result: Mapping[str, Any],
+                  preds: Predictions) -> Dict[str, float]:
+        """The returned metrics, from the protocol's result.
+
+        Args:
+            result: :func:`~qmimic_mm.wider.evaluate_wider`'s output.
+            preds: The detections it scored.
+
+        Returns:
+            ``{'easy': ap, 'medium': ap, 'hard': ap}`` and, per setting,
+            ``<setting>_best_f1`` and ``<setting>_best_f1_thr``.
+        """
         metrics = {s: float(result[s]) for s in WIDER_SETTINGS}
         for s in WIDER_SETTINGS:
             f1, thr = best_f1_point(result, s)
             metrics[f'{s}_best_f1'] = f1
             metrics[f'{s}_best_f1_thr'] = thr
-        if self.distractors is not None:
-            thr = confident_score(result)
-            metrics['distractor_share'] = (
-                float('nan') if thr is None else distractor_share(
-                    preds, self.distractors, thr, self.iou_thr)[0])
-        MMLogger.get_current_instance().info('\n' +
-                                             self._table(metrics, preds))
         return metrics
 
-    def _table(self, metrics: Mapping[str, float],
-               preds: Mapping[str, Mapping[str, np.ndarray]]) -> str:
-        """A small text table: setting, AP, best F1 and its score, faces
-        counted (and the distractor share when measured)."""
+    def table_rows(self, metrics: Mapping[str, float],
+                   preds: Predictions) -> List[str]:
+        """The logged table, one line each: setting, AP, best F1 and its
+        score, faces counted."""
         n_images = sum(len(images) for images in preds.values())
         rows = [
             f'WIDER FACE {self.split} ({n_images}/{len(self.ground_truth)} '
@@ -175,8 +176,4 @@ class WiderFaceMetric(BaseMetric):
                         f'{metrics[f"{s}_best_f1"]:7.4f} | '
                         f'{metrics[f"{s}_best_f1_thr"]:8.4f} | '
                         f'{self.ground_truth.num_faces(s):6d}')
-        if 'distractor_share' in metrics:
-            rows.append(f'confident detections (>= {CONFIDENT_RECALL:.0%} '
-                        f'recall on {CONFIDENT_SETTING}) on distractors: '
-                        f'{metrics["distractor_share"]:.4f}')
-        return '\n'.join(rows)
+        return rows

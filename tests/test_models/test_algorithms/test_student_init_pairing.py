@@ -11,7 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from conftest import REPO
-from qmimic_mm.demo.plan import DemoSettings, data_options
+from projects.qmimic_demo.qmimic_demo.plan import DemoSettings, data_options
 
 PLAIN = 'configs/demo/rfcn_vgg1-32_demo.py'
 Q_ONLY = 'configs/demo/rfcn_vgg1-32-quant_demo.py'
@@ -42,7 +42,8 @@ class _Capture(Hook):
 
 @pytest.fixture(scope='module')
 def wider_root(tmp_path_factory):
-    from qmimic_mm.datasets.demo_faces import DemoFacesConfig, make_demo_faces
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
     root = str(tmp_path_factory.mktemp('wider'))
     make_demo_faces(root, DemoFacesConfig(num_train=4, num_val=2, num_test=2,
                                           seed=1),

@@ -29,10 +29,9 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from qmimic_mm.datasets.demo_distractors import (distractors_file,
-                                                 save_distractors)
 from qmimic_mm.wider.format import (WiderImageAnnotation, format_wider_bbx_gt,
                                     save_wider_ground_truth)
+from .demo_distractors import distractors_file, save_distractors
 
 #: Event folders of the demo set (official naming ``<id>--<Name>``).
 DEMO_EVENTS: Tuple[str, ...] = ('0--Parade', '1--Handshaking',

@@ -6,12 +6,12 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from qmimic_mm.datasets.demo_faces import DemoFacesConfig
-from qmimic_mm.datasets.demo_distractors import (distractors_file,
-                                                 load_distractors)
 from qmimic_mm.wider import (CONFIDENT_RECALL, CONFIDENT_SETTING,
-                             best_f1_point, confident_score, distractor_share,
+                             best_f1_point, confident_score,
                              parse_wider_bbx_gt)
+from .demo_distractors import distractors_file, load_distractors
+from .demo_faces import DemoFacesConfig
+from .distractor_share import distractor_share
 from .grid import GridRow, draw_detection_grid
 from .plan import TEST_SPLIT, VAL_SPLIT, Plan, StageRun
 from .stats import Cell

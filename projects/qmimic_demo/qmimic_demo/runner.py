@@ -12,12 +12,10 @@ import threading
 import time
 from typing import Dict, List, Optional
 
-from qmimic_mm.datasets.demo_faces import (DEMO_SPLITS, DemoFacesConfig,
-                                           make_demo_faces)
-from qmimic_mm.datasets.demo_distractors import (DEMO_FACES_VERSION,
-                                                 data_version,
-                                                 distractors_file)
 from qmimic_mm.wider import wider_gt_files
+from .demo_distractors import (DEMO_FACES_VERSION, data_version,
+                               distractors_file)
+from .demo_faces import DEMO_SPLITS, DemoFacesConfig, make_demo_faces
 from .plan import (EXTRACT, REPORT_S, TEST, TRAIN, VAL_SPLIT, DemoSettings,
                    Plan, StageRun, test_options)
 from .tool_runner import (Console, DemoError, ToolRunner, fmt_duration,

@@ -32,7 +32,7 @@ def distractor_share(predictions: Mapping[str, Mapping[str, np.ndarray]],
         predictions: ``predictions[event][image]`` -> ``(K, 5)``
             ``x y w h score`` (the WIDER prediction layout).
         distractors: ``'<event>/<image>.jpg'`` -> ``(M, 4)`` ``x y w h``
-            (:func:`qmimic_mm.datasets.demo_distractors.load_distractors`).
+            (:func:`.demo_distractors.load_distractors`).
         score_thr: Confidence threshold.
         iou_thr: Overlap that counts as "on" a distractor.
 

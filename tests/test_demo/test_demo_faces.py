@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import scipy.io
 
+from projects.qmimic_demo.qmimic_demo.demo_faces import (
+    BACKGROUND_FILES, DEMO_SPLITS, NUM_LFW_FACES, DemoFacesConfig,
+    make_demo_faces, split_assets)
 from qmimic_mm.datasets import WiderFaceOfficialDataset
-from qmimic_mm.datasets.demo_faces import (BACKGROUND_FILES, DEMO_SPLITS,
-                                           NUM_LFW_FACES, DemoFacesConfig,
-                                           make_demo_faces, split_assets)
 from qmimic_mm.wider import parse_wider_bbx_gt
 from toy_configs import load_tool
 
@@ -296,8 +296,8 @@ def _border_to_interior_gradient(n_images: int = 40) -> float:
     """Mean absolute gradient across the rectangular border of every pasted
     patch (faces and distractors) over the mean inside the patch's central
     half, on val images."""
-    from qmimic_mm.datasets.demo_faces import (load_backgrounds,
-                                               load_lfw_crops, render_image)
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        load_backgrounds, load_lfw_crops, render_image)
     cfg = DemoFacesConfig()
     assets = split_assets(cfg)['val']
     crops = load_lfw_crops()
@@ -335,7 +335,7 @@ def test_no_step_at_the_patch_border() -> None:
     hard edge) give about 5.5, so the check can fail."""
     from unittest import mock
 
-    import qmimic_mm.datasets.demo_faces as demo_faces
+    import projects.qmimic_demo.qmimic_demo.demo_faces as demo_faces
     assert _border_to_interior_gradient() < 1.3
     with mock.patch.object(demo_faces, '_elliptical_alpha',
                            lambda w, h, feather: np.ones((h, w), np.float32)):
@@ -343,11 +343,9 @@ def test_no_step_at_the_patch_border() -> None:
 
 
 def test_distractor_metadata_round_trip(demo: Dict, tmp_path) -> None:
-    from qmimic_mm.datasets.demo_distractors import (DEMO_FACES_VERSION,
-                                                     data_version,
-                                                     distractors_file,
-                                                     load_distractors,
-                                                     save_distractors)
+    from projects.qmimic_demo.qmimic_demo.demo_distractors import (
+        DEMO_FACES_VERSION, data_version, distractors_file, load_distractors,
+        save_distractors)
     gt_dir = osp.join(demo['root'], 'wider_face_split')
     for split in DEMO_SPLITS:
         assert data_version(gt_dir, split) == DEMO_FACES_VERSION
@@ -375,7 +373,8 @@ def test_distractor_metadata_round_trip(demo: Dict, tmp_path) -> None:
 
 
 def test_bad_distractor_metadata_names_the_file(tmp_path) -> None:
-    from qmimic_mm.datasets.demo_distractors import load_distractors
+    from projects.qmimic_demo.qmimic_demo.demo_distractors import (
+        load_distractors)
     missing = str(tmp_path / 'none.json')
     with pytest.raises(FileNotFoundError, match='make_demo_faces.py'):
         load_distractors(missing)

@@ -4,26 +4,30 @@ Stages (one trained model each), their configs, which checkpoint each starts
 from or learns from, where its checkpoint goes, and the ``--cfg-options``
 that adapt a config to this run (data root, seed, iteration scale, the
 checkpoints of earlier stages). Schedules themselves live in the configs
-(``configs/demo/_base_/``); the plan reads them from there.
+(``configs/demo/_base_/``), the ablation variants in configs of the project
+(``projects/qmimic_demo/configs/``); the plan reads them from there.
 """
 import os
 import os.path as osp
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from qmimic_mm.datasets.demo_distractors import distractors_file
 from .claims import CLAIM_STAGES
+from .demo_distractors import distractors_file
 
-#: The repository (the package is installed in editable mode from it).
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: The repository: the demo runs from a checkout.
+REPO = str(Path(__file__).resolve().parents[3])
 DEFAULT_DATA_ROOT = osp.join(REPO, 'data', 'demo_faces')
 DEFAULT_WORK_DIR = osp.join(REPO, 'work_dirs', 'demo')
 #: Tests every student, the distilled ones after extraction.
 STUDENT_CONFIG = 'configs/demo/rfcn_vgg1-32_demo.py'
 #: Config of the Quantization Mimic student, which the ablation varies.
 QM_CONFIG = 'configs/demo/qmimic_rfcn_vgg1-32_demo.py'
+#: Folder of the ablation configs (each inherits :data:`QM_CONFIG`).
+ABLATION_CONFIGS = 'projects/qmimic_demo/configs'
 #: The one-stage family's plain student (tests its distilled students).
 ONE_STAGE_STUDENT_CONFIG = 'configs/demo/rtmdet_cspnext-1-32_demo.py'
 
@@ -57,7 +61,6 @@ class Stage:
         load_from: Stage whose checkpoint initialises this one.
         teacher: Stage whose checkpoint is the distillation teacher.
         splits: Splits it is evaluated on.
-        options: Extra ``--cfg-options`` (the ablation variants).
         variant: Ablation variant name; '' for the main stages.
         init_key: ``--cfg-options`` key that receives the ``load_from``
             stage's checkpoint.
@@ -76,7 +79,6 @@ class Stage:
     load_from: Optional[str] = None
     teacher: Optional[str] = None
     splits: Tuple[str, ...] = (TEST_SPLIT, VAL_SPLIT)
-    options: Mapping[str, Any] = field(default_factory=dict)
     variant: str = ''
     init_key: str = 'load_from'
     test_config: Optional[str] = None
@@ -89,9 +91,8 @@ class Stage:
 
     @property
     def name(self) -> str:
-        """Its folder in the work dir: the config name (+ variant)."""
-        name = osp.splitext(osp.basename(self.config))[0]
-        return f'{name}_{self.variant}' if self.variant else name
+        """Its folder in the work dir: the config name."""
+        return osp.splitext(osp.basename(self.config))[0]
 
 
 STAGES: Tuple[Stage, ...] = (
@@ -170,59 +171,77 @@ PRIORITY: Tuple[str, ...] = ('teacher', 'teacher_q', 'teacher_fp', 'qmimic',
                              'mimic', 'taylor', 'lasso', 'ablation',
                              'scratch', 'q_only')
 
-_LOSS = 'model.distiller.distill_losses.loss_mimic'
-
-
 @dataclass(frozen=True)
 class Ablation:
     """A variant of the Quantization Mimic student, evaluated on val.
 
+    What it changes is its config,
+    ``projects/qmimic_demo/configs/qmimic_rfcn_vgg1-32_<name>_demo.py``,
+    which inherits :data:`QM_CONFIG` and sets only those keys.
+
     Attributes:
-        name: Short name (folder suffix, table row).
-        description: What it changes, for the table.
-        options: ``--cfg-options`` applied to :data:`QM_CONFIG`.
+        name: Short name (``--ablation NAME``, table row).
+        description: What it changes, in words, for the table.
     """
 
     name: str
     description: str
-    options: Mapping[str, Any]
+
+    @property
+    def config(self) -> str:
+        """Its config, relative to the repository."""
+        return f'{ABLATION_CONFIGS}/qmimic_rfcn_vgg1-32_{self.name}_demo.py'
 
     def stage(self) -> Stage:
-        """The variant as a stage: the QM student with its options."""
+        """The variant as a stage: the QM student's, on its config."""
         base = next(s for s in STAGES if s.config == QM_CONFIG)
         return replace(base, key=f'qmimic[{self.name}]',
-                       title=f'QM, {self.name}', splits=(VAL_SPLIT, ),
-                       options=dict(self.options), variant=self.name)
+                       title=f'QM, {self.name}', config=self.config,
+                       splits=(VAL_SPLIT, ), variant=self.name)
 
 
-#: ``--ablation``: the settings that pick the QM defaults (issue 8).
+#: ``--ablation``: the settings that pick the QM defaults. Each variant's
+#: config sets every setting it changes from the QM default (element mean,
+#: calibrated stride, lambda 10, warm-up): the paper's Eq. 6 is lambda 1.
 ABLATIONS: Tuple[Ablation, ...] = (
-    # Each variant names every setting it changes from the QM default
-    # (element mean, calibrated stride, lambda 10, warm-up): the paper's
-    # Eq. 6 is lambda 1.
-    Ablation('paper-literal', 'Eq. 6 verbatim: sum / 2N, stride 1, lambda 1', {
-        f'{_LOSS}.normalize': 'rois',
-        f'{_LOSS}.quantizer.stride': 1.0,
-        f'{_LOSS}.quantizer.levels': None,
-        f'{_LOSS}.loss_weight': 1.0
-    }),
-    Ablation('calibrated+sum', 'sum / 2N, calibrated stride, lambda 1', {
-        f'{_LOSS}.normalize': 'rois',
-        f'{_LOSS}.loss_weight': 1.0
-    }),
-    Ablation('mean+stride1', 'element mean, stride 1, lambda 1', {
-        f'{_LOSS}.quantizer.stride': 1.0,
-        f'{_LOSS}.quantizer.levels': None,
-        f'{_LOSS}.loss_weight': 1.0
-    }),
+    Ablation('paper-literal', 'Eq. 6 verbatim: sum / 2N, stride 1, lambda 1'),
+    Ablation('calibrated+sum', 'sum / 2N, calibrated stride, lambda 1'),
+    Ablation('mean+stride1', 'element mean, stride 1, lambda 1'),
     # with the default's 10: the paper's lambda sweep (0.1, 1, 10)
-    Ablation('lambda0.1', 'lambda 0.1', {f'{_LOSS}.loss_weight': 0.1}),
-    Ablation('lambda1', 'lambda 1', {f'{_LOSS}.loss_weight': 1.0}),
-    Ablation('lambda1-no-warmup', 'lambda 1, no mimic-weight warm-up', {
-        f'{_LOSS}.loss_weight': 1.0,
-        'custom_hooks': []
-    }),
+    Ablation('lambda0.1', 'lambda 0.1'),
+    Ablation('lambda1', 'lambda 1'),
+    Ablation('lambda1-no-warmup', 'lambda 1, no mimic-weight warm-up'),
 )
+
+
+#: :func:`config_changes`' value of a key that a config does not have.
+MISSING = '<missing>'
+
+
+def config_changes(base: Mapping[str, Any],
+                   child: Mapping[str, Any]) -> Dict[str, Any]:
+    """The settings a config changes from another, as dotted keys.
+
+    Dicts are compared key by key, anything else (lists included) as a
+    whole; a key the child lacks maps to :data:`MISSING`.
+
+    Args:
+        base: A loaded config (or any nested mapping).
+        child: The other one.
+
+    Returns:
+        ``{'a.b.c': child's value}`` for every leaf that differs.
+    """
+    changes: Dict[str, Any] = {}
+    for key in sorted(set(base) | set(child)):
+        old, new = base.get(key, MISSING), child.get(key, MISSING)
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            changes.update({f'{key}.{k}': v
+                            for k, v in config_changes(old, new).items()})
+        elif old != new:
+            changes[key] = new
+    return changes
+
 
 
 @dataclass
@@ -557,7 +576,6 @@ def build_plan(settings: DemoSettings) -> Plan:
             # The last validation of the training is the val evaluation.
             run_options['val_evaluator.pred_dir'] = osp.join(
                 work_dir, f'preds_{VAL_SPLIT}')
-            run_options.update(stage.options)
             run = StageRun(
                 stage=stage,
                 seed=seed,

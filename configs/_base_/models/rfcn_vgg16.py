@@ -6,13 +6,15 @@
 # - 3x3 position-sensitive RoI pooling, class-agnostic box maps.
 # Batch norm after every conv: no ImageNet-pretrained gray VGG-1-k exists,
 # and it lets every width train from scratch.
-# mmdet's own types throughout; the demo swaps in its CPU speed overrides
-# (configs/demo/_base_/cpu_speed_overrides.py).
+# mmdet's types (and its data preprocessor with gray conversion); the demo
+# swaps in its CPU speed overrides (configs/demo/_base_/cpu_speed_overrides.py).
 model = dict(
     # two-stage detector: backbone -> RPN -> R-FCN head
     type='FasterRCNN',
+    # mmdet's DetDataPreprocessor that turns colour arrays (e.g. given to
+    # inference_detector) into gray as OpenCV does
     data_preprocessor=dict(
-        type='DetDataPreprocessor', mean=[117.0], std=[58.0],
+        type='GrayDetDataPreprocessor', mean=[117.0], std=[58.0],
         bgr_to_rgb=False, pad_size_divisor=16),
     backbone=dict(
         type='WidthScaledVGG', width_divisor=1, in_channels=1,

@@ -7,7 +7,8 @@
 # Batch norm after every conv: no ImageNet-pretrained gray VGG-1-k exists,
 # and it lets every width train from scratch.
 # mmdet's types (and its data preprocessor with gray conversion); the demo
-# swaps in its CPU speed overrides (configs/demo/_base_/cpu_speed_overrides.py).
+# swaps in its CPU speed overrides
+# (configs/demo/_base_/cpu_speed_overrides.py).
 model = dict(
     # two-stage detector: backbone -> RPN -> R-FCN head
     type='FasterRCNN',

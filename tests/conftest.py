@@ -17,6 +17,15 @@ if REPO not in sys.path:
 
 import qmimic_mm.all_modules  # noqa: E402,F401  (stack fixes, registries)
 
+#: First line of a config kept under its old name for one release.
+ALIAS_MARK = '# Old name, kept for one release'
+
+
+def is_config_alias(path: str) -> bool:
+    """Whether the config at ``path`` is an old name inheriting a new one."""
+    with open(path) as f:
+        return f.read().startswith(ALIAS_MARK)
+
 
 @pytest.fixture(scope='session')
 def voc_root(tmp_path_factory) -> str:

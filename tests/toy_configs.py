@@ -84,7 +84,7 @@ def write_toy_config(path: str, base: str, voc_root: str, iters: int = 4,
     return path
 
 
-QM_CONFIG = 'qmimic/faster-rcnn_r18-1-16_r18-quant_voc0712.py'
+QM_CONFIG = 'qmimic/faster-rcnn_r18-quant_r18-1-16_40k_voc0712.py'
 
 
 def toy_distill_model(teacher_ckpt: Optional[str] = None) -> str:

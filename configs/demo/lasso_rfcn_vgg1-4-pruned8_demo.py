@@ -1,15 +1,17 @@
 # `make demo` (--pruning), Table 2's He et al. row: the demo teacher pruned
 # once by LASSO channel selection + least-squares reconstruction to the
 # VGG-1-32 widths (configs/pruning/lasso_rfcn_vgg1-4-pruned8_80k_wider.py),
-# 16 batches of 2 images, 64 points each (the
-# paper: 10 points on each of 5000 images), then finetuned on the students' schedule.
+# 16 batches of 2 images, 64 points each (the paper: 10 points on each of
+# 5000 images), then finetuned on the students' schedule.
 _base_ = [
-    '../pruning/lasso_rfcn_vgg1-4-pruned8_80k_wider.py', './_base_/student.py'
+    '../_base_/pruning/rfcn_vgg1-4_to_vgg1-32.py', './_base_/demo_faces.py',
+    './_base_/student.py', './_base_/default_runtime.py',
+    './_base_/cpu_speed_overrides.py'
 ]
 
-globals().update(_base_.demo)  # data and schedule (see _base_/demo_faces.py)
 model = dict(
-    architecture=_base_.demo_model,
+    type='LassoChannelPruneAlgorithm',
+    architecture=dict(_base_.demo_model, **_base_.rfcn_speed_overrides),
     # tools/demo.py passes the checkpoint of its own run (work dir, scale)
     init_ckpt='work_dirs/demo/rfcn_vgg1-4_demo/iter_2000.pth',
     num_batches=16,

@@ -1,10 +1,17 @@
 # `make demo`, Li et al.'s RoI mimic (Eq. 5) of the fp teacher continued
-# (configs/mimic/rfcn_vgg1-32_wider.py) at demo size.
-_base_ = ['../mimic/rfcn_vgg1-32_wider.py', './_base_/student.py']
+# (the model of configs/mimic/rfcn_vgg1-32_wider.py) at demo size.
+_base_ = [
+    '../_base_/distill/mimic_rfcn_vgg1-4_vgg1-32.py',
+    './_base_/demo_faces.py', './_base_/student.py',
+    './_base_/default_runtime.py', './_base_/cpu_speed_overrides.py'
+]
 
-globals().update(_base_.demo)  # data and schedule (see _base_/demo_faces.py)
 model = dict(
-    architecture=_base_.demo_model,
+    architecture=dict(
+        _base_.demo_model,
+        **_base_.rfcn_speed_overrides,
+        **_base_.tiny_conv_speed_override),
+    teacher=_base_.rfcn_speed_overrides,
     teacher_feature_cache=_base_.demo_teacher_feature_cache,
     # tools/demo.py passes the checkpoint of its own run (seed, scale)
     teacher_ckpt='work_dirs/demo/seed0/rfcn_vgg1-4-continued_demo/'

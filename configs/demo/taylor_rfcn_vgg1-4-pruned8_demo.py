@@ -3,12 +3,14 @@
 # (configs/pruning/taylor_rfcn_vgg1-4-pruned8_80k_wider.py), on the students'
 # schedule: 8 pruning steps every 100 iterations, then finetuning to 2000.
 _base_ = [
-    '../pruning/taylor_rfcn_vgg1-4-pruned8_80k_wider.py', './_base_/student.py'
+    '../_base_/pruning/rfcn_vgg1-4_to_vgg1-32.py', './_base_/demo_faces.py',
+    './_base_/student.py', './_base_/default_runtime.py',
+    './_base_/cpu_speed_overrides.py'
 ]
 
-globals().update(_base_.demo)  # data and schedule (see _base_/demo_faces.py)
 model = dict(
-    architecture=_base_.demo_model,
+    type='TaylorPruneAlgorithm',
+    architecture=dict(_base_.demo_model, **_base_.rfcn_speed_overrides),
     # tools/demo.py passes the checkpoint of its own run (work dir, scale)
     init_ckpt='work_dirs/demo/rfcn_vgg1-4_demo/iter_2000.pth',
     prune_interval=100,

@@ -1,5 +1,8 @@
 # Student from scratch: ResNet18-1-16, every channel of ResNet18 / 16.
-_base_ = './faster-rcnn_r18-dc5_40k_voc0712.py'
+_base_ = [
+    '../_base_/models/faster-rcnn_r18-dc5.py', '../_base_/datasets/voc0712.py',
+    '../_base_/schedules/sgd_40k.py', '../_base_/default_runtime.py'
+]
 
 student_channels = 32  # 512 / 16
 model = dict(

@@ -1,5 +1,8 @@
 # A new student width is a config only: ResNet18-1-8 (channels / 8).
-_base_ = './faster-rcnn_r18-1-16-dc5_40k_voc0712.py'
+_base_ = [
+    '../_base_/models/faster-rcnn_r18-dc5.py', '../_base_/datasets/voc0712.py',
+    '../_base_/schedules/sgd_40k.py', '../_base_/default_runtime.py'
+]
 
 student_channels = 64  # 512 / 8
 model = dict(

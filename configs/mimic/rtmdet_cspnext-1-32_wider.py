@@ -1,9 +1,15 @@
 # Baseline of Li et al. (Eq. 5) for RTMDet: mimic of the full-precision
 # CSPNeXt-1-4 teacher's neck levels over the ground-truth regions, no
-# quantization.
-_base_ = '../qmimic/rtmdet_cspnext-1-32_wider.py'
+# quantization; otherwise as qmimic/rtmdet_cspnext-1-32_wider.py.
+_base_ = [
+    '../_base_/distill/mimic_rtmdet_cspnext-1-4_cspnext-1-32.py',
+    '../_base_/datasets/wider_face_gray.py',
+    '../_base_/schedules/adamw_80k.py', '../_base_/default_runtime.py'
+]
 
-model = dict(
-    teacher=dict(cfg_path='rtmdet/rtmdet_cspnext-1-4_80k_wider.py'),
-    teacher_ckpt='work_dirs/rtmdet_cspnext-1-4_80k_wider/iter_80000.pth',
-    distiller=dict(distill_losses=dict(loss_mimic=dict(quantizer=None))))
+custom_hooks = [dict(type='DistillLossWarmupHook', warmup_iters=4000)]
+
+default_hooks = dict(
+    visualization=dict(
+        type='MetricThresholdVisualizationHook',
+        score_thr_key='wider/medium_best_f1_thr'))

@@ -5,9 +5,15 @@
 #       work_dirs/<run>/pruned_iter_80000.pth
 # (Each run also writes pruned_iter_<N>_config.py with the widths it found:
 # the same as these for the default uniform ratio.)
-_base_ = '../rfcn/rfcn_vgg1-4_80k_wider.py'
+_base_ = [
+    '../_base_/models/rfcn_vgg1-4-pruned8.py',
+    '../_base_/datasets/wider_face_gray.py', '../_base_/schedules/sgd_80k.py',
+    '../_base_/default_runtime.py'
+]
 
-model = dict(
-    backbone=dict(channels=[2, 2, 4, 4, 8, 8, 8, 16, 16, 16, 16, 16, 16]),
-    rpn_head=dict(in_channels=16, feat_channels=16),
-    roi_head=dict(bbox_head=dict(in_channels=16, feat_channels=32)))
+# --show-dir draws at the best-F1 threshold (see
+# configs/rfcn/rfcn_vgg16_80k_wider.py).
+default_hooks = dict(
+    visualization=dict(
+        type='MetricThresholdVisualizationHook',
+        score_thr_key='wider/medium_best_f1_thr'))

@@ -1,4 +1,2 @@
-# Table 9 ablation: mimic loss weight lambda = 0.1 (see the lambda1 config).
-_base_ = './faster-rcnn_r18-1-16_r18-quant_voc0712.py'
-
-model = dict(distiller=dict(distill_losses=dict(loss_mimic=dict(loss_weight=0.1))))
+# Old name, kept for one release (docs/en/user_guides/train_test.md).
+_base_ = './faster-rcnn_r18-quant_r18-1-16_lambda0.1_40k_voc0712.py'

@@ -1,7 +1,11 @@
 # Teacher: R-FCN with VGG-1-4 (every channel / 4; conv5_3 has 128).
-_base_ = './rfcn_vgg16_80k_wider.py'
+_base_ = [
+    '../_base_/models/rfcn_vgg1-4.py', '../_base_/datasets/wider_face_gray.py',
+    '../_base_/schedules/sgd_80k.py', '../_base_/default_runtime.py'
+]
 
-model = dict(
-    backbone=dict(width_divisor=4),
-    rpn_head=dict(in_channels=128, feat_channels=128),
-    roi_head=dict(bbox_head=dict(in_channels=128, feat_channels=256)))
+# --show-dir draws at the best-F1 threshold (see rfcn_vgg16_80k_wider.py).
+default_hooks = dict(
+    visualization=dict(
+        type='MetricThresholdVisualizationHook',
+        score_thr_key='wider/medium_best_f1_thr'))

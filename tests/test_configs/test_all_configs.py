@@ -25,9 +25,9 @@ def mmdet_scope():
 def test_configs_were_found():
     names = set(CONFIGS)
     assert 'qmimic/rfcn_vgg1-32_wider.py' in names
-    assert 'qmimic/faster-rcnn_r18-1-16_r18-quant_voc0712.py' in names
+    assert 'qmimic/faster-rcnn_r18-quant_r18-1-16_40k_voc0712.py' in names
     assert 'qmimic/rtmdet_cspnext-1-32_wider.py' in names
-    assert 'qmimic/retinanet_r18-1-16_r18-quant_voc0712.py' in names
+    assert 'qmimic/retinanet_r18-quant_r18-1-16_40k_voc0712.py' in names
     assert len(CONFIGS) >= 20
 
 

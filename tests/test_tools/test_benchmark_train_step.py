@@ -28,7 +28,7 @@ def test_run_times_each_variant_interleaved(tmp_path):
     make_demo_faces(root, DemoFacesConfig(num_train=6, num_val=3, num_test=3,
                                           seed=0), progress=False)
     cfg = write_wider_toy_config(str(tmp_path / 'student.py'),
-                                 'rfcn/rfcn_vgg1-32_80k_wider.py', root)
+                                 'demo/rfcn_vgg1-32_demo.py', root)
     variants = [('before', {'model.backbone.tiny_conv_stages': ()}),
                 ('after', {})]
     times = tool.run(cfg, variants, steps=2, warmup=1)

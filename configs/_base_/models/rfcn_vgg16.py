@@ -6,22 +6,22 @@
 # - 3x3 position-sensitive RoI pooling, class-agnostic box maps.
 # Batch norm after every conv: no ImageNet-pretrained gray VGG-1-k exists,
 # and it lets every width train from scratch.
+# mmdet's types (and its data preprocessor with gray conversion); the demo
+# swaps in its CPU speed overrides
+# (configs/demo/_base_/cpu_speed_overrides.py).
 model = dict(
-    # two-stage detector: backbone -> RPN -> R-FCN head (mmdet's
-    # FasterRCNN without its deep copy of the batch in training;
-    # shallow_rpn_samples=False restores it)
-    type='ShallowCopyFasterRCNN',
-    # mmdet's DetDataPreprocessor, except that in training data samples
-    # already on the model's device are not rebuilt
-    # (skip_same_device_copy=False does)
+    # two-stage detector: backbone -> RPN -> R-FCN head
+    type='FasterRCNN',
+    # mmdet's DetDataPreprocessor that turns colour arrays (e.g. given to
+    # inference_detector) into gray as OpenCV does
     data_preprocessor=dict(
-        type='SameDeviceDetDataPreprocessor', mean=[117.0], std=[58.0],
+        type='GrayDetDataPreprocessor', mean=[117.0], std=[58.0],
         bgr_to_rgb=False, pad_size_divisor=16),
     backbone=dict(
         type='WidthScaledVGG', width_divisor=1, in_channels=1,
         out_indices=(4, ), norm_cfg=dict(type='BN', requires_grad=True)),
     rpn_head=dict(
-        type='CappedNMSRPNHead',  # RPNHead, NMS stopping at max_per_img
+        type='RPNHead',
         in_channels=512,
         feat_channels=512,
         anchor_generator=dict(

@@ -4,12 +4,8 @@
 # (backbone 2/4/8/16/16, RPN conv 16, R-FCN reduce conv 32) — then
 # finetuned with the paper's WIDER FACE schedule ("the same implementation
 # details for all experiments"). Each config under configs/pruning sets the
-# algorithm (how channels are chosen) and its arguments.
-_base_ = [
-    '../datasets/wider_face_gray.py', '../schedules/sgd_80k.py',
-    '../default_runtime.py'
-]
-
+# algorithm (how channels are chosen) and its arguments, and lists this
+# model base with the dataset, schedule and runtime.
 model = dict(
     _scope_='mmrazor',
     architecture=dict(cfg_path='rfcn/rfcn_vgg1-4_80k_wider.py'),

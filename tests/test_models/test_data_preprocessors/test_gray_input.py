@@ -23,13 +23,16 @@ def test_uint8_conversion_is_opencvs():
                           cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
 
 
-@pytest.fixture(scope='module')
-def gray_detector():
+# the full-scale config (mmdet's types, GrayDetDataPreprocessor) and the
+# demo's (CPU speed overrides, SameDeviceDetDataPreprocessor)
+@pytest.fixture(scope='module', params=[
+    'rfcn/rfcn_vgg1-32_80k_wider.py', 'demo/rfcn_vgg1-32_demo.py'])
+def gray_detector(request):
     from mmdet.apis import init_detector
     torch.manual_seed(0)
     # untrained weights; every box scored, so there are detections to match
     return init_detector(
-        osp.join(CONFIGS, 'demo', 'rfcn_vgg1-32_demo.py'), None,
+        osp.join(CONFIGS, request.param), None,
         device='cpu', cfg_options={'model.test_cfg.rcnn.score_thr': 0.0})
 
 

@@ -3,7 +3,7 @@
 "Before": mmdet's ``RPNHead`` (full mmcv NMS, then the first
 ``max_per_img``) and the first PS-RoI pooling (``tests/
 ps_roi_pool_reference.py``, one call per kind of map). "After": the
-configs' ``CappedNMSRPNHead`` and the fused one-gather pooling. Same fixed
+demo configs' ``CappedNMSRPNHead`` and the fused one-gather pooling. Same fixed
 (seeded) weights, one random gray image; tolerance 1e-5 on boxes and
 scores (the paths are exact, so they agree to the bit here).
 """
@@ -47,8 +47,8 @@ def fixed_weight_detector(config: str):
 
 
 @pytest.mark.parametrize('config,shape', [
-    ('rfcn/rfcn_vgg1-32_80k_wider.py', (384, 512)),
-    ('rfcn/rfcn_vgg1-32_80k_wider.py', (200, 333)),
+    ('demo/rfcn_vgg1-32_demo.py', (384, 512)),
+    ('demo/rfcn_vgg1-32_demo.py', (200, 333)),
 ])
 def test_detections_equal_before_after(config, shape):
     after = fixed_weight_detector(config)

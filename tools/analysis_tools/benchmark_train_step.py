@@ -6,7 +6,7 @@
 
 Each ``--variant`` is a name and ``--cfg-options``-style overrides of the
 config (on top of the shared ``--cfg-options``); e.g. the fixed-overhead
-cuts of issue 9 against the previous implementation::
+cuts against the plain implementation::
 
     python tools/analysis_tools/benchmark_train_step.py \\
         configs/demo/rfcn_vgg1-32_demo.py \\

@@ -60,7 +60,7 @@ MODELS = {
     # every configs/pruning run exports), beside VGG-1-32
     'vgg1-4-pruned8': ('VGG-1-4 pruned x8 R-FCN',
                        'pruning/rfcn_vgg1-4-pruned8_80k_wider.py'),
-    # the one-stage family (issue 18): teacher and student
+    # the one-stage family: teacher and student
     'rtmdet1-4': ('CSPNeXt-1-4 RTMDet',
                   'rtmdet/rtmdet_cspnext-1-4_80k_wider.py'),
     'rtmdet1-32': ('CSPNeXt-1-32 RTMDet',

@@ -7,7 +7,7 @@ test_cfg = dict(type='TestLoop')
 # fused: PyTorch's one-kernel SGD update (CPU and CUDA) instead of a Python
 # loop of per-parameter ops (the demo student's 51 tensors: 0.1 vs 0.5 ms a
 # step on the 2-core CPU); the same update up to float rounding.
-# fused=False gives the loop (the timing baseline of issue 9).
+# fused=False gives the loop (the timing baseline of the speed-up).
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(

@@ -1,5 +1,5 @@
 """The demo student's training step with TinyConv2d equals the step with
-plain ``Conv2d`` layers (the implementation before issue 9's training
+plain ``Conv2d`` layers (the implementation before the TinyConv2d training
 cut): same fixed weights, same two images and boxes, same seed; every loss
 and every parameter gradient is compared.
 

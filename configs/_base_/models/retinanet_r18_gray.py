@@ -6,8 +6,11 @@
 _base_ = 'mmdet::_base_/models/retinanet_r50_fpn.py'
 
 model = dict(
+    # mmdet's DetDataPreprocessor that turns colour arrays (e.g. given to
+    # inference_detector) into gray as the gray loader would
     data_preprocessor=dict(
-        mean=[117.0], std=[58.0], bgr_to_rgb=False, pad_size_divisor=32),
+        type='GrayDetDataPreprocessor', mean=[117.0], std=[58.0],
+        bgr_to_rgb=False, pad_size_divisor=32),
     backbone=dict(
         depth=18, in_channels=1, base_channels=64, style='pytorch',
         frozen_stages=-1, norm_cfg=dict(type='BN', requires_grad=True),

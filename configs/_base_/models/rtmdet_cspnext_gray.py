@@ -7,8 +7,10 @@
 model = dict(
     type='RTMDet',
     use_syncbn=False,  # CPU and single-process runs; dist_train.sh may set it
+    # mmdet's DetDataPreprocessor that turns colour arrays (e.g. given to
+    # inference_detector) into gray as the gray loader would
     data_preprocessor=dict(
-        type='DetDataPreprocessor', mean=[117.0], std=[58.0],
+        type='GrayDetDataPreprocessor', mean=[117.0], std=[58.0],
         bgr_to_rgb=False, pad_size_divisor=32, batch_augments=None),
     backbone=dict(
         type='GrayCSPNeXt',  # mmdet's CSPNeXt with a 1-channel stem

@@ -23,17 +23,25 @@ def test_uint8_conversion_is_opencvs():
                           cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
 
 
-# the full-scale config (mmdet's types, GrayDetDataPreprocessor) and the
-# demo's (CPU speed overrides, SameDeviceDetDataPreprocessor)
+# the full-scale configs (mmdet's types, GrayDetDataPreprocessor), R-FCN
+# and one-stage, and the demo's (CPU speed overrides,
+# SameDeviceDetDataPreprocessor)
 @pytest.fixture(scope='module', params=[
-    'rfcn/rfcn_vgg1-32_80k_wider.py', 'demo/rfcn_vgg1-32_demo.py'])
+    'rfcn/rfcn_vgg1-32_80k_wider.py', 'demo/rfcn_vgg1-32_demo.py',
+    'rtmdet/rtmdet_cspnext-1-32_80k_wider.py',
+    'retinanet/retinanet_r18-1-32_80k_wider.py'])
 def gray_detector(request):
     from mmdet.apis import init_detector
     torch.manual_seed(0)
-    # untrained weights; every box scored, so there are detections to match
+    # untrained weights; every box scored and kept (an untrained RTMDet's
+    # boxes have about zero size), so there are detections to match
+    options = ({'model.test_cfg.rcnn.score_thr': 0.0}
+               if 'rfcn' in request.param else
+               {'model.test_cfg.score_thr': 0.0,
+                'model.test_cfg.min_bbox_size': -1})
     return init_detector(
-        osp.join(CONFIGS, request.param), None,
-        device='cpu', cfg_options={'model.test_cfg.rcnn.score_thr': 0.0})
+        osp.join(CONFIGS, request.param), None, device='cpu',
+        cfg_options=options)
 
 
 def test_inference_detector_colour_equals_gray(gray_detector):

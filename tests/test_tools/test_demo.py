@@ -451,10 +451,17 @@ def test_one_stage_plan_mirrors_the_rfcn_plan(tmp_path):
     assert list(one.runs) == list(rfcn.runs)
     assert [r.depends for r in one.runs.values()] == \
         [r.depends for r in rfcn.runs.values()]
-    # the students train as long; the one-stage base teacher needs twice
-    # the R-FCN teacher's iterations to learn (chosen on val)
-    assert [r.max_iters for r in one.runs.values() if r.id != 'teacher'] == \
-        [r.max_iters for r in rfcn.runs.values() if r.id != 'teacher']
+    # the teacher continuations train as long; the one-stage base teacher
+    # needs twice the R-FCN teacher's iterations to learn and its students
+    # three times the R-FCN students' (both chosen on val)
+    def iters(plan, keys):
+        return [r.max_iters for r in plan.runs.values() if r.stage.key in keys]
+
+    continuations = ('teacher_fp', 'teacher_q')
+    students = ('scratch', 'q_only', 'mimic', 'qmimic')
+    assert iters(one, continuations) == iters(rfcn, continuations)
+    assert iters(one, students) == [3 * n for n in iters(rfcn, students)]
+    assert set(iters(one, students)) == {6000}
     assert one.runs['teacher'].max_iters == 4000
     qm = one.get('qmimic', 1)
     assert qm.test_config == demo_plan.ONE_STAGE_STUDENT_CONFIG

@@ -16,12 +16,14 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from glob import glob
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+import torch
 from mmengine.config import Config
 
 from .paired import format_interval, pair
 from .stats import Cell
+from .tool_runner import thread_env
 
 SETTINGS = ('easy', 'medium', 'hard')
 #: Students of the claims run: (label, stage folder).
@@ -44,7 +46,8 @@ def _with_ema(cfg: Config) -> None:
 
 def _batch(size: int, lr: float) -> Callable[[Config], None]:
     """Batch ``size`` at ``lr`` for the same number of epochs (the
-    iterations, the lr step and the warm-ups scaled by 2 / ``size``)."""
+    iterations, the lr step and the warm-ups scaled by the config's batch
+    size / ``size``)."""
 
     def apply(cfg: Config) -> None:
         scale = cfg.train_dataloader.batch_size / size
@@ -88,24 +91,28 @@ VARIANTS: Tuple[Variant, ...] = (
 )
 
 
-def val_ap(stage_dir: str) -> Optional[Dict[str, float]]:
-    """The last val AP a training logged in ``stage_dir``; None if none."""
+def _logged_rows(stage_dir: str) -> Iterator[List[dict]]:
+    """The rows of each ``scalars.json`` a training wrote in ``stage_dir``,
+    newest run first."""
     for scalars in sorted(glob(osp.join(stage_dir, '*', 'vis_data',
                                         'scalars.json')), reverse=True):
         with open(scalars) as f:
-            rows = [json.loads(line) for line in f if 'wider/easy' in line]
-        if rows:
-            return {s: rows[-1][f'wider/{s}'] for s in SETTINGS}
+            yield [json.loads(line) for line in f]
+
+
+def val_ap(stage_dir: str) -> Optional[Dict[str, float]]:
+    """The last val AP a training logged in ``stage_dir``; None if none."""
+    for rows in _logged_rows(stage_dir):
+        evals = [r for r in rows if 'wider/easy' in r]
+        if evals:
+            return {s: evals[-1][f'wider/{s}'] for s in SETTINGS}
     return None
 
 
 def train_seconds(stage_dir: str) -> Optional[float]:
     """Training time from the log: the logged seconds per iteration (each
     averaged over its logging interval) times the interval."""
-    for scalars in sorted(glob(osp.join(stage_dir, '*', 'vis_data',
-                                        'scalars.json')), reverse=True):
-        with open(scalars) as f:
-            rows = [json.loads(line) for line in f]
+    for rows in _logged_rows(stage_dir):
         steps = [r for r in rows if 'time' in r and 'iter' in r
                  and 'wider/easy' not in r]
         if steps:
@@ -127,9 +134,9 @@ def dumped_config(stage_dir: str) -> str:
 
 
 def train_variant(repo: str, claims_dir: str, out_dir: str, variant: Variant,
-                  seed: int, stage: str) -> str:
-    """Train one (variant, seed, student) unless done; returns its
-    folder."""
+                  seed: int, stage: str, env: Dict[str, str]) -> str:
+    """Train one (variant, seed, student) unless done, with the tools'
+    environment ``env``; returns its folder."""
     work_dir = osp.join(out_dir, variant.name, f'seed{seed}', stage)
     if val_ap(work_dir) is not None:
         return work_dir
@@ -141,7 +148,6 @@ def train_variant(repo: str, claims_dir: str, out_dir: str, variant: Variant,
     os.makedirs(work_dir, exist_ok=True)
     cfg_file = osp.join(work_dir, f'{stage}.py')
     cfg.dump(cfg_file)
-    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
     with open(osp.join(work_dir, 'train.log'), 'w') as log:
         subprocess.run([sys.executable, 'tools/train.py', cfg_file],
                        cwd=repo, env=env, stdout=log,
@@ -162,20 +168,20 @@ def report(claims_dir: str, out_dir: str, seeds: Sequence[int]) -> str:
         for v in VARIANTS:
             dirs[v.name] = [osp.join(out_dir, v.name, f'seed{k}', stage)
                             for k in seeds]
-        base = [val_ap(d) for d in dirs[None]]
+        aps_of = {name: [val_ap(d) for d in ds] for name, ds in dirs.items()}
+        base_easy = Cell([a['easy'] if a else float('nan')
+                          for a in aps_of[None]], tuple(seeds))
         rows = [('base: batch 2, lr 0.1, 2000 iterations', None)]
         rows += [(v.description, v.name) for v in VARIANTS]
         for desc, name in rows:
-            aps = [val_ap(d) for d in dirs[name]]
-            cells = {s: Cell([a[s] if a else float('nan') for a in aps],
-                             tuple(seeds)) for s in SETTINGS}
+            cells = {s: Cell([a[s] if a else float('nan')
+                              for a in aps_of[name]], tuple(seeds))
+                     for s in SETTINGS}
             spent = [t for t in map(train_seconds, dirs[name]) if t]
             secs = f'{sum(spent) / len(spent):.0f}' if spent else '-'
             if name is None:
                 diff = '-'
             else:
-                base_easy = Cell([a['easy'] if a else float('nan')
-                                  for a in base], tuple(seeds))
                 d = pair(cells['easy'], base_easy)
                 diff = (f'{d.mean:+.3f} {format_interval(*d.interval)}'
                         if d.n >= 2 else 'n/a')
@@ -192,9 +198,10 @@ def run_study(repo: str, claims_dir: str, out_dir: str, seeds: Sequence[int],
     # seeds outermost: a study stopped early still has every variant
     tasks = [(v, k, stage) for k in seeds for v in VARIANTS
              for _, stage in MODELS]
+    env = thread_env(jobs, gpu=torch.cuda.is_available())
     with ThreadPoolExecutor(jobs) as pool:
-        futures = {pool.submit(train_variant, repo, claims_dir, out_dir, *t):
-                   t for t in tasks}
+        futures = {pool.submit(train_variant, repo, claims_dir, out_dir, *t,
+                               env): t for t in tasks}
         for fut, (v, k, stage) in futures.items():
             fut.result()
             print(f'done {v.name} seed{k} {stage}', flush=True)

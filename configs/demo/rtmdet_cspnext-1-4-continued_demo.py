@@ -6,4 +6,4 @@ _base_ = [
 ]
 
 # tools/demo.py passes the checkpoint of its own run (work dir, scale)
-load_from = 'work_dirs/demo_one-stage/rtmdet_cspnext-1-4_demo/iter_4000.pth'
+load_from = 'work_dirs/demo_one-stage/rtmdet_cspnext-1-4_demo/iter_12000.pth'

@@ -14,4 +14,4 @@ model = dict(
         neck={{_base_.model.neck}},
         quantizer=dict(type='UniformQuantizer', levels=40)))
 # tools/demo.py passes the checkpoint of its own run (work dir, scale)
-load_from = 'work_dirs/demo_one-stage/rtmdet_cspnext-1-4_demo/iter_4000.pth'
+load_from = 'work_dirs/demo_one-stage/rtmdet_cspnext-1-4_demo/iter_12000.pth'

@@ -452,8 +452,8 @@ def test_one_stage_plan_mirrors_the_rfcn_plan(tmp_path):
     assert [r.depends for r in one.runs.values()] == \
         [r.depends for r in rfcn.runs.values()]
     # the teacher continuations train as long; the one-stage base teacher
-    # needs twice the R-FCN teacher's iterations to learn and its students
-    # three times the R-FCN students' (both chosen on val)
+    # needs six times the R-FCN teacher's iterations to learn and its
+    # students three times the R-FCN students' (both chosen on val)
     def iters(plan, keys):
         return [r.max_iters for r in plan.runs.values() if r.stage.key in keys]
 
@@ -462,7 +462,8 @@ def test_one_stage_plan_mirrors_the_rfcn_plan(tmp_path):
     assert iters(one, continuations) == iters(rfcn, continuations)
     assert iters(one, students) == [3 * n for n in iters(rfcn, students)]
     assert set(iters(one, students)) == {6000}
-    assert one.runs['teacher'].max_iters == 4000
+    assert one.runs['teacher'].max_iters == 6 * rfcn.runs['teacher'].max_iters
+    assert one.runs['teacher'].max_iters == 12000
     qm = one.get('qmimic', 1)
     assert qm.test_config == demo_plan.ONE_STAGE_STUDENT_CONFIG
     assert 'rtmdet' in qm.stage.config and qm.options[

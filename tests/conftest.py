@@ -34,6 +34,18 @@ def voc_root(tmp_path_factory) -> str:
     return make_voc_devkit(str(tmp_path_factory.mktemp('voc')))
 
 
+@pytest.fixture(scope='session')
+def tiny_demo_faces(tmp_path_factory) -> str:
+    """The demo face set at 2 / 3 / 2 images (train / val / test); its
+    root, with a trailing slash as the configs' ``data_root`` has it."""
+    from projects.qmimic_demo.qmimic_demo.demo_faces import (
+        DemoFacesConfig, make_demo_faces)
+    root = str(tmp_path_factory.mktemp('faces'))
+    make_demo_faces(root, DemoFacesConfig(num_train=2, num_val=3, num_test=2,
+                                          seed=1), progress=False)
+    return root + '/'
+
+
 def run_tool(args: List[str], cwd: Optional[str] = None,
              env: Optional[Dict[str, str]] = None,
              timeout: int = 600) -> subprocess.CompletedProcess:

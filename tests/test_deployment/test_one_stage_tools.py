@@ -16,14 +16,9 @@ from toy_configs import write_wider_toy_config
 pytest.importorskip('onnxruntime')
 
 
-@pytest.fixture(scope='module')
-def faces(tmp_path_factory) -> str:
-    from projects.qmimic_demo.qmimic_demo.demo_faces import (
-        DemoFacesConfig, make_demo_faces)
-    root = str(tmp_path_factory.mktemp('faces'))
-    make_demo_faces(root, DemoFacesConfig(num_train=2, num_val=3, num_test=2,
-                                          seed=1), progress=False)
-    return root + '/'
+@pytest.fixture
+def faces(tiny_demo_faces) -> str:
+    return tiny_demo_faces
 
 
 def predictions(path: str) -> list:

@@ -16,11 +16,6 @@ from toy_configs import write_wider_toy_config
 pytest.importorskip('onnxruntime')
 
 
-@pytest.fixture
-def faces(tiny_demo_faces) -> str:
-    return tiny_demo_faces
-
-
 def predictions(path: str) -> list:
     """Per image, the detections of a ``tools/test.py --out`` file."""
     with open(path, 'rb') as f:
@@ -29,10 +24,10 @@ def predictions(path: str) -> list:
                             r['pred_instances'].items()}) for r in results]
 
 
-def test_export_then_test_in_onnx_runtime(faces, tmp_path):
+def test_export_then_test_in_onnx_runtime(tiny_demo_faces, tmp_path):
     config = write_wider_toy_config(
         str(tmp_path / 'rtmdet.py'), 'rtmdet/rtmdet_cspnext-1-32_80k_wider.py',
-        faces)
+        tiny_demo_faces)
     checkpoint = str(tmp_path / 'student.pth')
     torch.save({'state_dict': seeded_one_stage().state_dict()}, checkpoint)
     onnx_file = str(tmp_path / 'student.onnx')

@@ -17,8 +17,8 @@ sys.path.append(REPO)
 
 from projects.qmimic_demo.qmimic_demo.across_families import (  # noqa: E402
     comparison_table, family_test_results)
-from projects.qmimic_demo.qmimic_demo.plan import \
-    DEFAULT_DATA_ROOT  # noqa: E402
+from projects.qmimic_demo.qmimic_demo.plan import (  # noqa: E402
+    DEFAULT_DATA_ROOT)
 
 
 def main() -> None:
